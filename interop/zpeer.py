@@ -25,6 +25,9 @@ Commands (one JSON object per line; every command may carry "id", echoed in its 
   {"cmd":"put","key":K, PAYLOAD, OPTS[,"count":N][,"interval_ms":MS]}
                                                Session.put, N times (default 1); ok carries count
   {"cmd":"delete","key":K[,"attachment"..][,QOS]}
+  {"cmd":"keyexpr","key":K[,"name":N]}        Session.declare_keyexpr (DeclareKeyExpr on the wire);
+                                               put/delete with "keyexpr":N instead of "key" use it
+  {"cmd":"unkeyexpr","name":N}                Session.undeclare of that key expression
   {"cmd":"pub","key":K[,"name":N], PAYLOAD, OPTS[,"count":N][,"reliability":"reliable"|"best_effort"]
          [,"wait_matching":true][,"timeout":S]} declares publisher N once (QoS/encoding/reliability
                                                taken at declaration), then puts N (default 1) messages
@@ -71,6 +74,7 @@ Events:
 
 import argparse
 import base64
+import gc
 import json
 import os
 import socket
@@ -268,6 +272,7 @@ class Node:
         self.queryables = {}
         self.tokens = {}
         self.pubs = {}
+        self.keyexprs = {}
         self.after = None  # run after the command's "ok" is written (so replies follow it)
 
     # --- declarations -------------------------------------------------------------------------
@@ -418,8 +423,33 @@ class Node:
             kw["attachment"] = att
         return kw
 
+    def cmd_keyexpr(self, cmd):
+        """Declares key as an optimised key expression (DeclareKeyExpr on the wire) under name
+        (default: the key); put and delete take it with "keyexpr": name."""
+        name = cmd.get("name", cmd["key"])
+        self.keyexprs[name] = self.s.declare_keyexpr(cmd["key"])
+
+    def cmd_unkeyexpr(self, cmd):
+        name = cmd.get("name", cmd.get("key"))
+        ke = self.keyexprs.pop(name, None)
+        if ke is None:
+            raise CmdError("no keyexpr %r" % name)
+        self.s.undeclare(ke)
+        # The wire declaration is shared by every clone of the key expression and is only sent
+        # undeclared when the last one goes.
+        del ke
+        gc.collect()
+
+    def _key(self, cmd):
+        if cmd.get("keyexpr") is not None:
+            ke = self.keyexprs.get(cmd["keyexpr"])
+            if ke is None:
+                raise CmdError("no keyexpr %r" % cmd["keyexpr"])
+            return ke
+        return cmd["key"]
+
     def cmd_put(self, cmd):
-        key = cmd["key"]
+        key = self._key(cmd)
         n = count_of(cmd, 1)
         kw = self._put_kwargs(cmd)
         interval = float(cmd.get("interval_ms", 0)) / 1000.0
@@ -431,7 +461,7 @@ class Node:
         return {"count": n}
 
     def cmd_delete(self, cmd):
-        key = cmd["key"]
+        key = self._key(cmd)
         kw = qos_kwargs(cmd)
         att = get_attachment(cmd)
         if att is not None:
