@@ -324,3 +324,10 @@ func (c *ClusterConfig) parseTunables(cl map[string]any) error {
 	}
 	return nil
 }
+
+// Resolved returns a copy of c with every default filled in and every tunable checked, exactly
+// as New applies them; `gozenoh cluster check` prints it.
+func (c ClusterConfig) Resolved() (ClusterConfig, error) {
+	err := c.normalize()
+	return c, err
+}

@@ -25,6 +25,7 @@ type command struct {
 
 var commands = []command{
 	{"decode", "decode and pretty-print Zenoh messages given in hex", runDecode},
+	{"cluster", "cluster tools: check a cluster TOML file", runCluster},
 }
 
 // errUsage reports a command line that cannot be run; the usage was already printed.
