@@ -1,0 +1,318 @@
+package session
+
+import (
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// closeLinger bounds how long a link that sent its Close keeps reading what the peer sent
+// before it processed that Close, and how long a graceful close spends flushing.
+const closeLinger = time.Second
+
+// Transport states.
+const (
+	stateUp int32 = iota
+	stateClosing
+	stateDown
+)
+
+// Transport is an established unicast transport with one peer. It normally runs on one link;
+// while two links to the same peer are being reconciled (simultaneous dial) it holds the
+// winner as its active link and drains the other before closing it.
+type Transport struct {
+	cfg   *Config
+	log   *slog.Logger
+	info  PeerInfo
+	mask  uint32
+	owner transportOwner
+	h     PeerHandler
+	stats counters
+	ourSN uint32
+
+	// TX: see tx.go and writer.go.
+	txMu    sync.Mutex
+	queues  []txQueue
+	txSize  int           // batch size of new batches: the smallest of the links' (under txMu)
+	notify  chan struct{} // wakes the writer; capacity 1
+	waiting bool          // the writer sleeps on notify (under txMu)
+	kaBuf   []byte
+
+	// Links and lifecycle.
+	mu          sync.Mutex
+	links       []*tlink // links[0] is the active one
+	active      atomic.Pointer[tlink]
+	state       atomic.Int32
+	closeReason CloseReason
+	started     bool        // start ran: readers run for every link (under mu)
+	ctl         atomic.Bool // the writer has control work (retire a link, close)
+	err         error       // why the transport went down
+	quit        chan struct{}
+	done        chan struct{}
+	readers     sync.WaitGroup
+	writerDone  chan struct{}
+
+	// RX: see rx.go.
+	rxMu sync.Mutex
+	rx   rxState
+}
+
+// transportOwner is told when a transport is gone (the Manager, or a test).
+type transportOwner interface {
+	transportGone(t *Transport, err error)
+}
+
+// tlink is one link of a transport.
+type tlink struct {
+	Link
+	t         *Transport
+	outbound  bool
+	peerLease time.Duration
+	batch     int          // negotiated batch size of this link
+	lastTx    time.Time    // writer-owned: when a batch last went out on it
+	rxSeen    atomic.Bool  // a batch arrived on it
+	retire    bool         // under t.mu: close it once the active link shows the peer uses it
+	retired   atomic.Bool  // its Close was sent
+	lingerAt  atomic.Int64 // UNIX nanoseconds after which its reader gives up; 0 when not lingering
+	down      atomic.Bool
+}
+
+// newTransport builds a transport on its first link; start launches it.
+func newTransport(cfg *Config, log *slog.Logger, r *hsResult, owner transportOwner) *Transport {
+	t := &Transport{
+		cfg:        cfg,
+		log:        log,
+		info:       r.PeerInfo,
+		mask:       r.snMask(),
+		owner:      owner,
+		ourSN:      r.ourSN,
+		notify:     make(chan struct{}, 1),
+		kaBuf:      []byte{0, 0, byte(wire.TransportIDKeepAlive)},
+		quit:       make(chan struct{}),
+		done:       make(chan struct{}),
+		writerDone: make(chan struct{}),
+	}
+	n := 1
+	if r.QoS {
+		n = wire.NumPriorities
+	}
+	t.queues = make([]txQueue, n)
+	for i := range t.queues {
+		q := &t.queues[i]
+		q.free = make(chan *txBatch, cfg.QueueSize)
+		q.sn = [2]uint32{r.ourSN, r.ourSN}
+		q.idx = i
+	}
+	t.rx.init(n, r.peerSN, t.mask)
+	t.txSize = r.BatchSize
+	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
+	t.links = []*tlink{lk}
+	t.active.Store(lk)
+	t.stats.linksAttached.Add(1)
+	return t
+}
+
+// start runs the writer and the readers, after the handler is known. Links attached before
+// start get their reader here; later ones get it when attached.
+func (t *Transport) start(h PeerHandler) {
+	t.h = h
+	go t.writer()
+	t.mu.Lock()
+	t.started = true
+	for _, lk := range t.links {
+		t.startReader(lk)
+	}
+	t.mu.Unlock()
+}
+
+func (t *Transport) startReader(lk *tlink) {
+	t.readers.Add(1)
+	go t.reader(lk)
+}
+
+// Info returns what was negotiated with the peer.
+func (t *Transport) Info() PeerInfo { return t.info }
+
+// ZID returns the peer's ZenohID.
+func (t *Transport) ZID() wire.ZenohID { return t.info.ZID }
+
+// Stats returns a snapshot of the transport's counters.
+func (t *Transport) Stats() Stats { return t.stats.snapshot() }
+
+// LinkInfo describes one link of a transport.
+type LinkInfo struct {
+	Local, Remote string
+	Outbound      bool // we dialled it
+	Active        bool // it carries our traffic
+	BatchSize     int  // negotiated on this link
+}
+
+// Links describes the transport's links, the active one first.
+func (t *Transport) Links() []LinkInfo {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	out := make([]LinkInfo, 0, len(t.links))
+	for i, lk := range t.links {
+		out = append(out, LinkInfo{Local: lk.LocalLocator(), Remote: lk.RemoteLocator(), Outbound: lk.outbound, Active: i == 0, BatchSize: lk.batch})
+	}
+	return out
+}
+
+// Done is closed when the transport is gone and its TransportDown has returned.
+func (t *Transport) Done() <-chan struct{} { return t.done }
+
+// Err returns why the transport went down (nil while it is up).
+func (t *Transport) Err() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.err
+}
+
+// Close closes the transport gracefully: it flushes what is queued, sends Close (GENERIC, the
+// whole session), waits up to a second for the peer to close its end, and releases the links
+// and goroutines before returning. It must not be called from the transport's own
+// PeerHandler methods (use CloseWith there).
+func (t *Transport) Close() error {
+	t.CloseWith(ReasonGeneric)
+	<-t.done
+	return nil
+}
+
+// CloseWith starts a graceful close with reason and returns at once.
+func (t *Transport) CloseWith(reason CloseReason) {
+	t.mu.Lock()
+	if t.state.Load() != stateUp {
+		t.mu.Unlock()
+		return
+	}
+	t.state.Store(stateClosing)
+	t.closeReason = reason
+	t.mu.Unlock()
+	t.ctl.Store(true)
+	t.kick()
+}
+
+// Abort closes the transport at once: queued messages are lost and no Close is sent.
+func (t *Transport) Abort() { t.down(fmt.Errorf("%w: transport aborted", ErrClosed)) }
+
+// down ends the transport: it closes every link, stops the writer, and lets the writer
+// goroutine report TransportDown once the readers are gone.
+func (t *Transport) down(err error) {
+	t.mu.Lock()
+	if t.state.Load() == stateDown {
+		t.mu.Unlock()
+		return
+	}
+	t.state.Store(stateDown)
+	t.err = err
+	links := t.links
+	t.mu.Unlock()
+	close(t.quit)
+	for _, lk := range links {
+		lk.Close()
+	}
+	t.log.Debug("session: transport down", "peer", t.info.ZID, "err", err)
+}
+
+// linkDown removes a link after its reader stopped or a write failed. The transport goes down
+// with its last link; an active link that goes is replaced by the other one.
+func (t *Transport) linkDown(lk *tlink, err error) {
+	if lk.down.Swap(true) {
+		return
+	}
+	lk.Close()
+	t.mu.Lock()
+	if t.state.Load() == stateDown {
+		t.mu.Unlock()
+		return
+	}
+	i := 0
+	for i < len(t.links) && t.links[i] != lk {
+		i++
+	}
+	if i == len(t.links) {
+		t.mu.Unlock()
+		return
+	}
+	t.links = append(t.links[:i:i], t.links[i+1:]...)
+	if len(t.links) == 0 {
+		closing := t.state.Load() == stateClosing
+		reason := t.closeReason
+		t.mu.Unlock()
+		if closing {
+			err = &CloseError{Reason: reason, Session: true, Err: ErrClosed}
+		}
+		t.down(err)
+		return
+	}
+	if i == 0 {
+		t.links[0].retire = false
+		t.active.Store(t.links[0])
+		t.log.Debug("session: active link lost, another takes over", "peer", t.info.ZID, "err", err)
+	}
+	t.mu.Unlock()
+	if lk.retired.Load() {
+		t.stats.linksRetired.Add(1)
+	}
+	t.kick()
+}
+
+// attach adds a second link to the transport. A winner becomes the active link and the old
+// one is retired (closed with MAX_LINKS) as soon as the peer is known to use the winner:
+// evidence says that is already so (we opened the winner and got its OpenAck). A loser is
+// kept only until the active link shows the same. It reports false when the transport is no
+// longer up. openAck, when not nil, completes the handshake of an inbound link: it runs while
+// the link is added, so that no batch of ours precedes it and the peer cannot see it (and
+// retire the old link) before the new one is part of the transport.
+func (t *Transport) attach(r *hsResult, winner, evidence bool, openAck func() error) error {
+	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
+	t.txMu.Lock()
+	t.txSize = min(t.txSize, r.BatchSize)
+	t.txMu.Unlock()
+	if evidence {
+		lk.rxSeen.Store(true)
+	}
+	t.mu.Lock()
+	if t.state.Load() != stateUp {
+		t.mu.Unlock()
+		return fmt.Errorf("%w: transport to %s went down during the handshake", ErrClosed, t.info.ZID)
+	}
+	if openAck != nil {
+		if err := openAck(); err != nil {
+			t.mu.Unlock()
+			return err
+		}
+	}
+	if winner {
+		for _, o := range t.links {
+			o.retire = true
+		}
+		t.links = append([]*tlink{lk}, t.links...)
+		t.active.Store(lk)
+	} else {
+		lk.retire = true
+		t.links = append(t.links, lk)
+	}
+	if t.started {
+		t.startReader(lk)
+	}
+	t.mu.Unlock()
+	t.stats.linksAttached.Add(1)
+	t.ctl.Store(true)
+	t.kick()
+	return nil
+}
+
+// linkCount returns the number of links.
+func (t *Transport) linkCount() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return len(t.links)
+}
+
+// up reports whether the transport accepts messages.
+func (t *Transport) up() bool { return t.state.Load() == stateUp }

@@ -1,0 +1,296 @@
+package session
+
+import (
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// txBatch is one batch buffer of a priority queue. Frames are built with w; a Fragment is
+// laid out by hand in raw (see fragment), which then holds the whole batch.
+type txBatch struct {
+	w   wire.BatchWriter
+	buf []byte
+	raw []byte
+	q   int // index of its queue
+}
+
+// bytes returns the batch as it goes to the link (LinkHeadroom bytes first).
+func (b *txBatch) bytes() []byte {
+	if b.raw != nil {
+		return b.raw
+	}
+	return b.w.Bytes()
+}
+
+func (b *txBatch) empty() bool { return b.raw == nil && b.w.IsEmpty() }
+
+// txQueue is the TX state of one priority (of the only one without QoS). A queue owns at most
+// cfg.QueueSize batches, allocated on first use: the one being filled (cur), full ones waiting
+// for the writer (ready), one being written, and free ones.
+type txQueue struct {
+	// sendMu serialises the senders of this priority, so that a message, and all the fragments
+	// of a large one, go in whole and in order, and waits for a free batch are per priority.
+	sendMu sync.Mutex
+	timer  *time.Timer // reused for waits; under sendMu
+	frag   []byte      // encoding of a message being fragmented; under sendMu
+
+	// The rest is under Transport.txMu.
+	cur    *txBatch
+	ready  [MaxQueueSize]*txBatch
+	rhead  int
+	rlen   int
+	nalloc int
+	sn     [2]uint32 // next SN per reliability (index wire.Reliability)
+	free   chan *txBatch
+	idx    int // index in Transport.queues
+}
+
+// fragRetain is the largest fragmentation buffer kept between messages.
+const fragRetain = 4 << 20
+
+// fragHeadroom bounds the stream prefix and Frame header in front of a network message: a
+// message longer than the batch size minus this is (about to be) fragmented.
+const fragHeadroom = StreamPrefixLen + 1 + 5 + 2
+
+// netQoS returns the QoS of a network message.
+func netQoS(m *wire.NetworkMessage) wire.NetQoS {
+	switch m.ID {
+	case wire.NetIDPush:
+		return m.Push.QoS
+	case wire.NetIDRequest:
+		return m.Request.QoS
+	case wire.NetIDResponse:
+		return m.Response.QoS
+	case wire.NetIDResponseFinal:
+		return m.ResponseFinal.QoS
+	case wire.NetIDInterest:
+		return m.Interest.QoS
+	case wire.NetIDDeclare:
+		return m.Declare.QoS
+	case wire.NetIDOAM:
+		return m.OAM.QoS
+	}
+	return wire.NetQoSDefault
+}
+
+// Send queues a network message on the transport. Its priority, congestion control and
+// express flag come from its QoS extension; rel picks the reliable or best-effort channel.
+//
+// It returns once msg is encoded into a batch (msg may be reused at once). The writer sends
+// the batch when it is full, at once for an express message, and as soon as it would otherwise
+// be idle. When the priority's queue is full, a droppable message (congestion control Drop)
+// waits at most Config.WaitBeforeDrop (WaitBeforeDropFragments for a fragmented one) and a
+// blocking one Config.WaitBeforeClose; then Send gives up with ErrCongested and the transport
+// stays up. Send is safe for concurrent use and allocates nothing in the steady state.
+func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
+	if t.state.Load() != stateUp {
+		return fmt.Errorf("%w: send on a closed transport", ErrClosed)
+	}
+	rel &= wire.Reliable
+	qos := netQoS(msg)
+	qi, tq := 0, wire.TransportQoSDefault
+	if t.info.QoS {
+		qi, tq = int(qos.Priority()), wire.NewTransportQoS(qos.Priority())
+	}
+	q := &t.queues[qi]
+	block := qos.CongestionControl() != wire.CongestionDrop
+	wait := t.cfg.WaitBeforeDrop
+	if block {
+		wait = t.cfg.WaitBeforeClose
+	}
+	var start time.Time // set on the first wait
+	q.sendMu.Lock()
+	defer q.sendMu.Unlock()
+	t.txMu.Lock()
+	for {
+		if q.cur == nil {
+			if start.IsZero() {
+				start = time.Now()
+				if !block && msg.Len() > t.txSize-fragHeadroom {
+					wait = t.cfg.WaitBeforeDropFragments // it will be fragmented
+				}
+			}
+			if !t.takeBatch(q, start.Add(wait)) {
+				t.txMu.Unlock()
+				return t.congested(block)
+			}
+		}
+		b := q.cur
+		err := b.w.AppendNetwork(msg, rel, tq)
+		if err == wire.ErrNewFrame {
+			h := wire.FrameHeader{Reliability: rel, SN: q.sn[rel], QoS: tq}
+			if err = b.w.AppendFrame(&h, msg); err == nil {
+				q.sn[rel] = (q.sn[rel] + 1) & t.mask
+			}
+		}
+		if err == nil {
+			break
+		}
+		if err != wire.ErrBatchFull {
+			t.txMu.Unlock()
+			return err
+		}
+		if b.w.IsEmpty() {
+			if start.IsZero() {
+				start = time.Now()
+			}
+			err := t.fragment(q, msg, rel, tq, block, start.Add(t.cfg.WaitBeforeDropFragments))
+			t.txMu.Unlock()
+			return err
+		}
+		t.seal(q)
+	}
+	t.stats.txMessages.Add(1)
+	if qos.Express() || !t.cfg.Batching {
+		t.seal(q)
+	}
+	t.wakeLocked()
+	t.txMu.Unlock()
+	return nil
+}
+
+func (t *Transport) congested(block bool) error {
+	if block {
+		t.stats.txCongested.Add(1)
+		return fmt.Errorf("%w: blocking message waited %v for queue space", ErrCongested, t.cfg.WaitBeforeClose)
+	}
+	t.stats.txDropped.Add(1)
+	return fmt.Errorf("%w: message dropped", ErrCongested)
+}
+
+// takeBatch gives q an empty current batch: a free one, a new one while fewer than
+// QueueSize exist, or one the writer frees before deadline. It may release txMu while it
+// waits; it reports false on timeout or when the transport goes down.
+func (t *Transport) takeBatch(q *txQueue, deadline time.Time) bool {
+	select {
+	case b := <-q.free:
+		t.useBatch(q, b)
+		return true
+	default:
+	}
+	if q.nalloc < t.cfg.QueueSize {
+		q.nalloc++
+		buf := make([]byte, 0, t.txSize)
+		b := &txBatch{buf: buf, q: q.idx}
+		t.useBatch(q, b)
+		return true
+	}
+	w := time.Until(deadline)
+	if w <= 0 {
+		return false
+	}
+	if q.timer == nil {
+		q.timer = time.NewTimer(w)
+	} else {
+		q.timer.Reset(w)
+	}
+	t.wakeLocked()
+	t.txMu.Unlock()
+	var b *txBatch
+	select {
+	case b = <-q.free:
+	case <-q.timer.C:
+	case <-t.quit:
+	}
+	q.timer.Stop()
+	t.txMu.Lock()
+	if b == nil {
+		return false
+	}
+	t.useBatch(q, b)
+	return true
+}
+
+func (t *Transport) useBatch(q *txQueue, b *txBatch) {
+	b.raw = nil
+	b.w.Reset(b.buf, wire.BatchConfig{Size: t.txSize, Streamed: true})
+	q.cur = b
+}
+
+// seal moves q's current batch, if it holds anything, to the ready list.
+func (t *Transport) seal(q *txQueue) {
+	b := q.cur
+	if b == nil {
+		return
+	}
+	q.cur = nil
+	if b.empty() {
+		q.free <- b
+		return
+	}
+	q.ready[(q.rhead+q.rlen)%len(q.ready)] = b
+	q.rlen++
+}
+
+// wakeLocked wakes the writer if it sleeps. Called with txMu held.
+func (t *Transport) wakeLocked() {
+	if t.waiting {
+		t.waiting = false
+		select {
+		case t.notify <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// kick wakes the writer whatever it is doing (control work).
+func (t *Transport) kick() {
+	select {
+	case t.notify <- struct{}{}:
+	default:
+	}
+}
+
+// nextBatches appends to dst the batches to write next, highest priority first: each
+// priority's ready batches, oldest first; a priority that still has a partly filled batch
+// stops the walk (nothing of a lower priority goes before it), and when that is the first
+// thing found, that batch itself is taken (the writer would otherwise be idle). It stops at
+// cap(dst) batches or gatherBytes. It returns dst empty, marking the writer as waiting, when
+// there is nothing to write.
+func (t *Transport) nextBatches(dst []*txBatch) []*txBatch {
+	t.txMu.Lock()
+	defer t.txMu.Unlock()
+	size := 0
+	for i := range t.queues {
+		q := &t.queues[i]
+		for q.rlen > 0 && len(dst) < cap(dst) && size < gatherBytes {
+			b := q.ready[q.rhead]
+			q.ready[q.rhead] = nil
+			q.rhead = (q.rhead + 1) % len(q.ready)
+			q.rlen--
+			dst = append(dst, b)
+			size += len(b.bytes())
+		}
+		if q.rlen > 0 || len(dst) == cap(dst) || size >= gatherBytes {
+			return dst
+		}
+		if q.cur != nil && !q.cur.empty() {
+			if len(dst) == 0 {
+				dst = append(dst, q.cur)
+				q.cur = nil
+			}
+			return dst
+		}
+	}
+	if len(dst) == 0 {
+		t.waiting = true
+	}
+	return dst
+}
+
+// gatherMax and gatherBytes bound the batches the writer hands to the link at once.
+const (
+	gatherMax   = 16
+	gatherBytes = 256 << 10
+)
+
+// release gives a written batch back to its queue.
+func (t *Transport) release(b *txBatch) {
+	select {
+	case t.queues[b.q].free <- b:
+	default: // cannot happen: a queue never has more batches than its channel holds
+	}
+}

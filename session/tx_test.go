@@ -1,0 +1,241 @@
+package session
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// batchMessages returns the payloads of the Push messages in a batch.
+func batchMessages(t *testing.T, b []byte) [][]byte {
+	t.Helper()
+	var out [][]byte
+	it := wire.NewBatchIter(b)
+	for k := it.Next(); k != wire.BatchDone; k = it.Next() {
+		if k == wire.BatchNetwork {
+			out = append(out, append([]byte(nil), it.Network().Push.Body.Put.Payload...))
+		}
+	}
+	if it.Err() != nil {
+		t.Fatal(it.Err())
+	}
+	return out
+}
+
+// jam fills the pipe and the queue of priority Data so that the writer is stuck in a write.
+func jam(t *testing.T, tr *Transport) {
+	t.Helper()
+	big := make([]byte, 60_000)
+	for range memQueueLen + 2 { // the pipe, the batch in the writer's hands, the other of the queue
+		if err := tr.Send(push("jam", big, wire.NewNetQoS(wire.PriorityData, wire.CongestionBlock, false)), wire.Reliable); err != nil {
+			t.Fatal(err)
+		}
+	}
+	synctest.Wait()
+}
+
+// drain reads and discards n batches.
+func drain(t *testing.T, raw rawPeer, n int) {
+	t.Helper()
+	for range n {
+		raw.recvSkipKA()
+	}
+}
+
+func TestNoAddedLatencyWhenIdle(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr, _, _, raw := pipeTransport(t, testConfig(t, "a1"), testConfig(t, "b2"), tcpMTU)
+		for i := range 3 {
+			start := time.Now()
+			tr.Send(push("k", []byte{byte(i)}, wire.NetQoSDefault), wire.Reliable)
+			got := batchMessages(t, raw.recvSkipKA())
+			if len(got) != 1 || got[0][0] != byte(i) || time.Since(start) != 0 {
+				t.Fatalf("message %d: %v after %v", i, got, time.Since(start))
+			}
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}
+
+// TestBatchingUnderLoad: while the writer is busy, messages accumulate in one batch, and an
+// express message closes its batch.
+func TestBatchingUnderLoad(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr, _, _, raw := pipeTransport(t, testConfig(t, "a1"), testConfig(t, "b2"), tcpMTU)
+		q := wire.NewNetQoS(wire.PriorityDataLow, wire.CongestionBlock, false)
+		// Jam the link with Data messages, then queue DataLow ones.
+		jam(t, tr)
+		for i := range 100 {
+			tr.Send(push("k", []byte{byte(i)}, q), wire.Reliable)
+		}
+		tr.Send(push("k", []byte{100}, wire.NewNetQoS(wire.PriorityDataLow, wire.CongestionBlock, true)), wire.Reliable)
+		tr.Send(push("k", []byte{101}, q), wire.Reliable)
+		drain(t, raw, memQueueLen+2)
+		b1 := batchMessages(t, raw.recvSkipKA())
+		b2 := batchMessages(t, raw.recvSkipKA())
+		if len(b1) != 101 || b1[0][0] != 0 || b1[100][0] != 100 || len(b2) != 1 || b2[0][0] != 101 {
+			t.Fatalf("batches of %d and %d messages", len(b1), len(b2))
+		}
+		if s := tr.Stats(); s.TxMessages != memQueueLen+2+102 {
+			t.Fatalf("stats %+v", s)
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}
+
+// TestCongestion: with the queue full, a droppable message gives up after exactly
+// WaitBeforeDrop and a blocking one after exactly WaitBeforeClose; the transport stays up and
+// works again once the peer reads.
+func TestCongestion(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		oc := testConfig(t, "a1")
+		oc.WaitBeforeClose = 3 * time.Second
+		tr, _, _, raw := pipeTransport(t, oc, testConfig(t, "b2"), tcpMTU)
+		jam(t, tr)
+		big := make([]byte, 60_000) // does not fit in the current batch
+		start := time.Now()
+		err := tr.Send(push("d", big, wire.NewNetQoS(wire.PriorityData, wire.CongestionDrop, false)), wire.Reliable)
+		if !errors.Is(err, ErrCongested) || time.Since(start) != time.Millisecond {
+			t.Fatalf("drop: %v after %v", err, time.Since(start))
+		}
+		start = time.Now()
+		err = tr.Send(push("b", big, wire.NewNetQoS(wire.PriorityData, wire.CongestionBlock, false)), wire.Reliable)
+		if !errors.Is(err, ErrCongested) || time.Since(start) != 3*time.Second {
+			t.Fatalf("block: %v after %v", err, time.Since(start))
+		}
+		// Another priority has its own queue.
+		if err := tr.Send(push("rt", nil, wire.NewNetQoS(wire.PriorityRealTime, wire.CongestionDrop, false)), wire.Reliable); err != nil {
+			t.Fatalf("other priority: %v", err)
+		}
+		// A fragmented droppable message gives up after WaitBeforeDropFragments in all.
+		start = time.Now()
+		err = tr.Send(push("f", make([]byte, 200_000), wire.NewNetQoS(wire.PriorityData, wire.CongestionDrop, false)), wire.Reliable)
+		if !errors.Is(err, ErrCongested) || time.Since(start) != oc.WaitBeforeDropFragments {
+			t.Fatalf("fragments: %v after %v", err, time.Since(start))
+		}
+		if !tr.up() {
+			t.Fatal("transport down after congestion")
+		}
+		if s := tr.Stats(); s.TxDropped != 2 || s.TxCongested != 1 {
+			t.Fatalf("stats %+v", s)
+		}
+		// The blocked writer gets going when the peer reads, and messages flow again.
+		go drain(t, raw, memQueueLen+3)
+		synctest.Wait()
+		if err := tr.Send(push("after", []byte("x"), wire.NetQoSDefault), wire.Reliable); err != nil {
+			t.Fatal(err)
+		}
+		if got := batchMessages(t, raw.recvSkipKA()); len(got) != 1 || string(got[0]) != "x" {
+			t.Fatalf("after: %q", got)
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}
+
+// TestAttachBeforeStart: a link attached while TransportUp still runs gets its reader only
+// once the transport starts, so nothing is delivered before the handler exists.
+func TestAttachBeforeStart(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
+		o1, a1 := handshakePair(t, oc, ac, tcpMTU)
+		o2, a2 := handshakePair(t, oc, ac, tcpMTU)
+		if o1.err != nil || o2.err != nil || a1.err != nil || a2.err != nil {
+			t.Fatal("handshakes")
+		}
+		tr := newTransport(oc, discardLog(), o1.r, gone{})
+		if err := tr.attach(o2.r, false, true, nil); err != nil {
+			t.Fatal(err)
+		}
+		raw2 := rawPeer{t, a2.r.link}
+		raw2.sendRaw(frame(t, wire.Reliable, a2.r.ourSN, 0, push("early", nil, wire.NetQoSDefault)))
+		synctest.Wait()
+		rec := newRecorder()
+		tr.start(rec)
+		rec.wait(t, 1, time.Second)
+		if got := rec.messages(); got[0].key != "early" {
+			t.Fatalf("got %+v", got)
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}
+
+// TestListenRetry: a listener whose address is taken is retried on the ListenRetry schedule.
+func TestListenRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		net := NewMemNetwork()
+		squatter, _ := net.Listen(MustParseEndpoint("mem/a"))
+		a := newNode(t, net, "a1", func(c *Config) {
+			c.Listen = []string{"mem/a"}
+			c.ListenRetry = Retry{PeriodInit: time.Second, PeriodMax: time.Second, Factor: 1}
+		})
+		if err := a.m.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2500 * time.Millisecond)
+		if len(a.m.Locators()) != 0 {
+			t.Fatal("listening on a taken address")
+		}
+		squatter.Close()
+		time.Sleep(time.Second) // the retry at 3 s binds
+		if locs := a.m.Locators(); len(locs) != 1 {
+			t.Fatalf("locators %v", locs)
+		}
+		b := newNode(t, net, "b2", nil)
+		if _, err := b.m.Open(t.Context(), "mem/a"); err != nil {
+			t.Fatal(err)
+		}
+		a.m.Close()
+		b.m.Close()
+	})
+}
+
+// TestEncodeForFragments: head+tail is exactly the message's encoding, for Puts with every
+// optional part, whether or not the payload is split off.
+func TestEncodeForFragments(t *testing.T) {
+	var q txQueue
+	ts := wire.Timestamp{Time: 1 << 40, ID: testZID(t, "a1")}
+	for _, n := range []int{0, 100, fragCopyMin, 100_000} {
+		for _, full := range []bool{false, true} {
+			m := push("a/b/c", pattern(n, 1), wire.NewNetQoS(wire.PriorityDataLow, wire.CongestionBlock, true))
+			if full {
+				m.Push.HasTimestamp, m.Push.Timestamp = true, ts
+				m.Push.NodeID = 3
+				m.Push.WireExpr.Scope = 7
+				put := &m.Push.Body.Put
+				put.HasTimestamp, put.Timestamp = true, ts
+				put.Encoding = wire.Encoding{ID: 8, HasSchema: true, Schema: []byte("utf-8")}
+				put.HasAttachment, put.Attachment = true, []byte("att")
+			}
+			want, err := m.Append(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head, tail, err := q.encodeForFragments(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := append(append([]byte(nil), head...), tail...); !bytes.Equal(got, want) {
+				t.Fatalf("size %d full %v: encodings differ", n, full)
+			}
+			if (n >= fragCopyMin) != (len(tail) == n && n > 0) {
+				t.Fatalf("size %d: tail of %d bytes", n, len(tail))
+			}
+			for _, r := range [][2]int{{0, len(want)}, {0, 1}, {len(head) - 1, 2}, {len(want) - 1, 1}, {len(head), len(tail)}} {
+				if r[0] < 0 || r[0]+r[1] > len(want) {
+					continue
+				}
+				if got := appendRange(nil, head, tail, r[0], r[1]); !bytes.Equal(got, want[r[0]:r[0]+r[1]]) {
+					t.Fatalf("range %v differs", r)
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,224 @@
+package session
+
+import (
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// writer is the transport's only writer to its links: it writes batches as the queues offer
+// them, sends keep-alives on links idle for the keep-alive interval, retires duplicate links,
+// and performs the graceful close. When the transport is down it waits for the readers and
+// reports TransportDown.
+func (t *Transport) writer() {
+	ka := t.cfg.keepAliveInterval()
+	timer := time.NewTimer(ka)
+	closeSent := false
+	var gather [gatherMax]*txBatch
+	var bufs [gatherMax][]byte
+loop:
+	for {
+		if t.ctl.Load() {
+			t.ctl.Store(false)
+			closeSent = t.control(closeSent)
+		}
+		if bs := t.nextBatches(gather[:0]); len(bs) > 0 {
+			t.writeBatches(bs, bufs[:0])
+			clear(gather[:])
+			select {
+			case <-timer.C:
+				t.keepAlives(timer, ka)
+			default:
+			}
+			continue
+		}
+		select {
+		case <-t.notify:
+		case <-timer.C:
+			t.keepAlives(timer, ka)
+		case <-t.quit:
+			break loop
+		}
+	}
+	timer.Stop()
+	t.readers.Wait()
+	if t.h != nil {
+		t.h.TransportDown(t.err)
+	}
+	if t.owner != nil {
+		t.owner.transportGone(t, t.err)
+	}
+	close(t.done)
+}
+
+// writeBatch writes b on the active link; when that link fails it is dropped and b goes on
+// the link that takes over, if any. A batch built before a link with a smaller batch size
+// became active goes on another link that takes it, or is dropped (the peer sees an SN gap).
+func (t *Transport) writeBatch(b *txBatch) {
+	buf := b.bytes()
+	for range 2 {
+		lk := t.active.Load()
+		if lk == nil || t.state.Load() == stateDown {
+			break
+		}
+		if len(buf) > lk.batch {
+			if lk = t.linkFor(len(buf)); lk == nil {
+				t.stats.txDropped.Add(1)
+				break
+			}
+		}
+		if err := lk.WriteBatch(buf); err != nil {
+			t.stats.errors.Add(1)
+			t.linkDown(lk, err)
+			continue
+		}
+		lk.lastTx = time.Now()
+		t.stats.txBatches.Add(1)
+		t.stats.txBytes.Add(uint64(len(buf)))
+		break
+	}
+	t.release(b)
+}
+
+// batchesWriter is a Link that can write several batches in one system call.
+type batchesWriter interface {
+	// WriteBatches writes each buffer as WriteBatch would, in order, as one write.
+	WriteBatches(bufs [][]byte) error
+}
+
+// writeBatches writes bs, in one call when the active link can and all fit it, else one by one.
+func (t *Transport) writeBatches(bs []*txBatch, bufs [][]byte) {
+	lk := t.active.Load()
+	bw, ok := lk.Link.(batchesWriter)
+	if lk == nil || !ok || len(bs) == 1 || t.state.Load() == stateDown {
+		for _, b := range bs {
+			t.writeBatch(b)
+		}
+		return
+	}
+	n := 0
+	for _, b := range bs {
+		buf := b.bytes()
+		if len(buf) > lk.batch {
+			for _, b := range bs {
+				t.writeBatch(b)
+			}
+			return
+		}
+		bufs = append(bufs, buf)
+		n += len(buf)
+	}
+	if err := bw.WriteBatches(bufs); err != nil {
+		t.stats.errors.Add(1)
+		t.linkDown(lk, err)
+		// The batches may be partly written: they are lost, as on any failed link.
+		t.stats.txDropped.Add(uint64(len(bs)))
+	} else {
+		lk.lastTx = time.Now()
+		t.stats.txBatches.Add(uint64(len(bs)))
+		t.stats.txBytes.Add(uint64(n))
+	}
+	clear(bufs)
+	for _, b := range bs {
+		t.release(b)
+	}
+}
+
+// linkFor returns a link whose batch size allows n bytes.
+func (t *Transport) linkFor(n int) *tlink {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, lk := range t.links {
+		if lk.batch >= n && !lk.retired.Load() {
+			return lk
+		}
+	}
+	return nil
+}
+
+// keepAlives sends a KeepAlive on every link that sent nothing for ka, and re-arms timer for
+// the next link to fall due.
+func (t *Transport) keepAlives(timer *time.Timer, ka time.Duration) {
+	t.mu.Lock()
+	links := append([]*tlink(nil), t.links...)
+	t.mu.Unlock()
+	now := time.Now()
+	next := ka
+	for _, lk := range links {
+		if lk.retired.Load() {
+			continue
+		}
+		if idle := now.Sub(lk.lastTx); idle < ka {
+			next = min(next, ka-idle)
+			continue
+		}
+		if err := lk.WriteBatch(t.kaBuf); err != nil {
+			t.stats.errors.Add(1)
+			t.linkDown(lk, err)
+			continue
+		}
+		lk.lastTx = now
+		t.stats.txKeepAlives.Add(1)
+		t.stats.txBatches.Add(1)
+		t.stats.txBytes.Add(uint64(len(t.kaBuf)))
+	}
+	timer.Reset(next)
+}
+
+// control does the writer's control work: the graceful close, and retiring duplicate links
+// once the active link has shown that the peer uses it. It returns whether the Close was sent.
+func (t *Transport) control(closeSent bool) bool {
+	if t.state.Load() == stateClosing && !closeSent {
+		t.gracefulClose()
+		return true
+	}
+	t.mu.Lock()
+	if len(t.links) < 2 || !t.links[0].rxSeen.Load() {
+		t.mu.Unlock()
+		return closeSent
+	}
+	var retire []*tlink
+	for _, lk := range t.links[1:] {
+		if lk.retire && !lk.retired.Load() {
+			retire = append(retire, lk)
+		}
+	}
+	t.mu.Unlock()
+	for _, lk := range retire {
+		t.log.Debug("session: retiring duplicate link", "peer", t.info.ZID, "link", lk.RemoteLocator())
+		t.sendClose(lk, wire.Close{Reason: ReasonMaxLinks})
+	}
+	return closeSent
+}
+
+// gracefulClose flushes the queues on the active link, then sends Close (the whole session)
+// on every link and lets the readers drain until the peer closes or closeLinger passes.
+func (t *Transport) gracefulClose() {
+	deadline := time.Now().Add(closeLinger)
+	if lk := t.active.Load(); lk != nil {
+		lk.SetWriteDeadline(deadline)
+	}
+	var gather [gatherMax]*txBatch
+	for bs := t.nextBatches(gather[:0]); len(bs) > 0; bs = t.nextBatches(gather[:0]) {
+		t.writeBatches(bs, nil)
+	}
+	t.mu.Lock()
+	links := append([]*tlink(nil), t.links...)
+	reason := t.closeReason
+	t.mu.Unlock()
+	for _, lk := range links {
+		t.sendClose(lk, wire.Close{Reason: reason, Session: true})
+	}
+}
+
+// sendClose writes a Close on lk, ends its sending side and makes its reader give up
+// closeLinger later unless the peer closes first.
+func (t *Transport) sendClose(lk *tlink, c wire.Close) {
+	lk.retired.Store(true)
+	at := time.Now().Add(closeLinger)
+	lk.SetWriteDeadline(at)
+	_ = writeMsg(lk, &wire.TransportMessage{ID: wire.TransportIDClose, Close: c})
+	lk.CloseWrite()
+	lk.lingerAt.Store(at.UnixNano())
+	lk.SetReadDeadline(at)
+}
