@@ -18,6 +18,7 @@ type busOptions struct {
 	incarnation uint64
 	onResync    func(Resync)
 	closeWait   time.Duration
+	closer      io.Closer
 }
 
 // WithLogger sets the logger (default: none).
@@ -33,6 +34,10 @@ func WithIncarnation(inc uint64) Option { return func(o *busOptions) { o.incarna
 // and queue, for every Resync. A mail server flushes its caches there. It is a subscription
 // made with New, so it sees every resync from the start.
 func WithResyncHook(fn func(Resync)) Option { return func(o *busOptions) { o.onResync = fn } }
+
+// WithCloser makes Close close c once the Bus has stopped, and return its error: a Bus given
+// its own transport (Open's Zenoh session) releases it that way.
+func WithCloser(c io.Closer) Option { return func(o *busOptions) { o.closer = c } }
 
 // WithCloseWait bounds how long Close waits for the queued events and the leave envelope to be
 // handed to the transport (default 5s).
@@ -77,7 +82,9 @@ type Bus struct {
 	subs  atomic.Pointer[[]*Subscription]
 
 	dataSub, tokSub, token io.Closer
+	closer                 io.Closer // WithCloser
 	closeOnce              sync.Once
+	closeErr               error
 }
 
 // New starts a Bus for the node described by cfg over tr: it subscribes to the event key,
@@ -111,6 +118,7 @@ func New(cfg ClusterConfig, tr Transport, opts ...Option) (*Bus, error) {
 		eventKey: EventKey(cfg.KeyPrefix),
 		tokenKey: TokenKey(cfg.KeyPrefix, cfg.NodeID, o.incarnation),
 		closeW:   o.closeWait,
+		closer:   o.closer,
 		queue:    make(chan pubItem, cfg.QueueSize),
 		stop:     make(chan struct{}),
 		sent:     make(chan struct{}),
@@ -300,7 +308,8 @@ func (b *Bus) dispatch(d Delivery) {
 
 // Close leaves the cluster: it stops accepting events, sends the queued ones and a leave
 // envelope (bounded by WithCloseWait), withdraws the liveliness token, and stops every
-// goroutine of the Bus, subscriptions included. It does not close the transport.
+// goroutine of the Bus, subscriptions included. It does not close the transport, unless it was
+// given to WithCloser; then it returns that Close's error.
 func (b *Bus) Close() error {
 	b.closeOnce.Do(func() {
 		b.pubMu.Lock()
@@ -325,9 +334,12 @@ func (b *Bus) Close() error {
 		b.closed = true
 		b.recvMu.Unlock()
 		b.closeSubs()
+		if b.closer != nil {
+			b.closeErr = b.closer.Close()
+		}
 		b.log.Info("cluster: bus closed")
 	})
-	return nil
+	return b.closeErr
 }
 
 func (b *Bus) closeSubs() {

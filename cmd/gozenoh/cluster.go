@@ -15,6 +15,10 @@ const clusterUsage = `usage: gozenoh cluster <subcommand> [flags]
 
 subcommands:
   check    validate a cluster TOML file and print the resolved settings (Zenoh config included)
+  run      run a node: print the members and the events as they come, until SIGINT/SIGTERM
+  publish  join, wait for the members, publish one event (or those of stdin), flush and leave
+
+Every subcommand takes --config FILE, --node-id N and --json; run "gozenoh cluster <subcommand> -h".
 `
 
 // runCluster dispatches the cluster subcommands.
@@ -26,6 +30,10 @@ func runCluster(args []string, stdin io.Reader, stdout, stderr io.Writer) error 
 	switch args[0] {
 	case "check":
 		return runClusterCheck(args[1:], stdout, stderr)
+	case "run":
+		return runClusterRun(args[1:], stdin, stdout, stderr)
+	case "publish", "pub":
+		return runClusterPublish(args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stderr, clusterUsage)
 		return nil

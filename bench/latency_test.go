@@ -1,0 +1,118 @@
+package bench
+
+import (
+	"context"
+	"io"
+	"net"
+	"slices"
+	"testing"
+	"time"
+
+	zenoh "github.com/gozenoh/zenoh"
+)
+
+// reportLatency reports the median and 99th percentile of the round trips.
+func reportLatency(b *testing.B, rtts []time.Duration) {
+	if len(rtts) == 0 {
+		return
+	}
+	slices.Sort(rtts)
+	b.ReportMetric(float64(rtts[len(rtts)/2].Nanoseconds())/1e3, "median-µs")
+	b.ReportMetric(float64(rtts[len(rtts)*99/100].Nanoseconds())/1e3, "p99-µs")
+}
+
+// BenchmarkPingPongGo measures the round trip of a 64-byte sample between two Go sessions in
+// the same process over loopback TCP: a publishes on bench/ping, b's subscriber publishes the
+// payload back on bench/pong from its callback, a's subscriber wakes the loop.
+func BenchmarkPingPongGo(b *testing.B) {
+	a, c := goPair(b)
+	pong := make(chan struct{}, 1)
+	subA, err := a.DeclareSubscriber("bench/pong", func(zenoh.Sample) { pong <- struct{}{} })
+	must(b, err)
+	defer subA.Close()
+	back, err := c.DeclarePublisher("bench/pong", zenoh.WithExpress(true), zenoh.WithCongestionControl(zenoh.CongestionControlBlock))
+	must(b, err)
+	defer back.Close()
+	ctx := context.Background()
+	subC, err := c.DeclareSubscriber("bench/ping", func(s zenoh.Sample) { _ = back.Put(ctx, s.Payload) })
+	must(b, err)
+	defer subC.Close()
+	ping, err := a.DeclarePublisher("bench/ping", zenoh.WithExpress(true), zenoh.WithCongestionControl(zenoh.CongestionControlBlock))
+	must(b, err)
+	defer ping.Close()
+	for !ping.Matching() || !back.Matching() {
+		time.Sleep(time.Millisecond)
+	}
+	payload := make([]byte, 64)
+	timer := time.NewTimer(benchTimeout)
+	defer timer.Stop()
+	round := func() time.Duration {
+		start := time.Now()
+		if err := ping.Put(ctx, payload); err != nil {
+			b.Fatal(err)
+		}
+		timer.Reset(benchTimeout)
+		select {
+		case <-pong:
+		case <-timer.C:
+			b.Fatal("no pong")
+		}
+		return time.Since(start)
+	}
+	for range 1000 { // warm up
+		round()
+	}
+	rtts := make([]time.Duration, 0, 1<<16)
+	b.ReportAllocs()
+	for b.Loop() {
+		rtts = append(rtts, round())
+	}
+	reportLatency(b, rtts)
+}
+
+// BenchmarkPingPongTCP is the reference: a bare Go TCP ping-pong of 64 bytes over loopback,
+// one goroutine echoing.
+func BenchmarkPingPongTCP(b *testing.B) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	must(b, err)
+	defer ln.Close()
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		buf := make([]byte, 64)
+		for {
+			if _, err := io.ReadFull(c, buf); err != nil {
+				return
+			}
+			if _, err := c.Write(buf); err != nil {
+				return
+			}
+		}
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	must(b, err)
+	defer c.Close()
+	buf := make([]byte, 64)
+	round := func() time.Duration {
+		start := time.Now()
+		if _, err := c.Write(buf); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			b.Fatal(err)
+		}
+		return time.Since(start)
+	}
+	for range 1000 {
+		round()
+	}
+	rtts := make([]time.Duration, 0, 1<<16)
+	b.ReportAllocs()
+	for b.Loop() {
+		rtts = append(rtts, round())
+	}
+	reportLatency(b, rtts)
+}

@@ -1,0 +1,148 @@
+package bench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	zenoh "github.com/gozenoh/zenoh"
+)
+
+// benchHelperEnv makes the test binary act as the subscriber process of
+// BenchmarkThroughputGoProcess (see TestBenchHelperProcess).
+const benchHelperEnv = "GOZENOH_BENCH_HELPER"
+
+// TestBenchHelperProcess is not a test: it is the subscriber process that
+// BenchmarkThroughputGoProcess starts by re-executing the test binary. It does nothing unless
+// GOZENOH_BENCH_HELPER is set. Protocol (lines): it prints "ready <locator>"; on "expect N"
+// it resets its count, prints "ok", and prints "done" once N samples arrived.
+func TestBenchHelperProcess(t *testing.T) {
+	if os.Getenv(benchHelperEnv) != "sub" {
+		return
+	}
+	s := open(t, peerConfig(t, ""))
+	var n, want atomic.Int64
+	done := make(chan struct{}, 1)
+	sub, err := s.DeclareSubscriber("bench/tp", func(zenoh.Sample) {
+		if n.Add(1) == want.Load() {
+			done <- struct{}{}
+		}
+	}, zenoh.WithQueue(4096, zenoh.Block), zenoh.WithBlockTimeout(time.Minute))
+	must(t, err)
+	defer sub.Close()
+	fmt.Println("ready", s.Info().Locators[0])
+	sc := bufio.NewScanner(os.Stdin)
+	for sc.Scan() {
+		if v, ok := strings.CutPrefix(sc.Text(), "expect "); ok {
+			k, _ := strconv.ParseInt(v, 10, 64)
+			n.Store(0)
+			want.Store(k)
+			fmt.Println("ok")
+			go func() {
+				<-done
+				fmt.Println("done")
+			}()
+		}
+	}
+	os.Exit(0)
+}
+
+// batchFor is how many samples one iteration of a process benchmark sends.
+func batchFor(size int) int {
+	switch {
+	case size >= 1<<20:
+		return 200
+	case size >= 64<<10:
+		return 2000
+	}
+	return 20000
+}
+
+// BenchmarkThroughputGoProcess is BenchmarkThroughputGo with the subscriber in another process
+// (the test binary re-executed): each iteration publishes a batch of samples and waits until
+// the subscriber counted them all.
+func BenchmarkThroughputGoProcess(b *testing.B) {
+	for _, sz := range sizes {
+		b.Run("size="+sz.name, func(b *testing.B) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBenchHelperProcess$", "-test.count=1")
+			cmd.Env = append(os.Environ(), benchHelperEnv+"=sub")
+			cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+			cmd.Stderr = os.Stderr
+			in, err := cmd.StdinPipe()
+			must(b, err)
+			out, err := cmd.StdoutPipe()
+			must(b, err)
+			must(b, cmd.Start())
+			b.Cleanup(func() {
+				in.Close()
+				cmd.Process.Kill()
+				cmd.Wait()
+			})
+			lines := make(chan string, 4)
+			go func() {
+				sc := bufio.NewScanner(out)
+				for sc.Scan() {
+					lines <- sc.Text()
+				}
+				close(lines)
+			}()
+			next := func() string {
+				select {
+				case l, ok := <-lines:
+					if !ok {
+						b.Fatal("helper exited")
+					}
+					return l
+				case <-time.After(benchTimeout):
+					b.Fatal("helper silent")
+				}
+				return ""
+			}
+			ready := next()
+			loc, ok := strings.CutPrefix(ready, "ready ")
+			if !ok {
+				b.Fatalf("helper: %q", ready)
+			}
+			s := open(b, peerConfig(b, loc))
+			pub, err := s.DeclarePublisher("bench/tp", zenoh.WithCongestionControl(zenoh.CongestionControlBlock))
+			must(b, err)
+			for !pub.Matching() {
+				time.Sleep(time.Millisecond)
+			}
+			payload := make([]byte, sz.n)
+			n := batchFor(sz.n)
+			ctx := context.Background()
+			b.SetBytes(int64(n * sz.n))
+			b.ReportAllocs()
+			var total time.Duration
+			for b.Loop() {
+				fmt.Fprintf(in, "expect %d\n", n)
+				if l := next(); l != "ok" {
+					b.Fatalf("helper: %q", l)
+				}
+				start := time.Now()
+				for range n {
+					if err := pub.Put(ctx, payload); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if l := next(); l != "done" {
+					b.Fatalf("helper: %q", l)
+				}
+				total += time.Since(start)
+			}
+			b.ReportMetric(float64(n*b.N)/total.Seconds(), "msgs/s")
+		})
+	}
+}
+
+var _ = io.Discard

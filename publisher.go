@@ -1,0 +1,127 @@
+package zenoh
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gozenoh/zenoh/keyexpr"
+	"github.com/gozenoh/zenoh/routing"
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// Publisher publishes on one key expression with fixed settings: its key is validated once, and
+// its encoding and QoS are those given at declaration (Put options may override them for one
+// publication). Create it with Session.DeclarePublisher; it is safe for concurrent use.
+//
+// Unlike Zenoh, the key is always sent in full: this implementation does not declare
+// expression ids for publishers (routing forwards publications with the full key, which every
+// Zenoh node accepts).
+type Publisher struct {
+	s      *Session
+	key    keyexpr.KeyExpr
+	def    putConfig
+	rel    Reliability
+	closed atomic.Bool
+
+	mu        sync.Mutex
+	listeners []*MatchingListener
+}
+
+// DeclarePublisher declares a publisher on key.
+func (s *Session) DeclarePublisher(key string, opts ...PublisherOption) (*Publisher, error) {
+	ke, err := keyexpr.New(key)
+	if err != nil {
+		return nil, err
+	}
+	c := pubConfig{priority: PriorityData, cc: CongestionControlDrop, reliability: ReliabilityReliable}
+	for _, o := range opts {
+		c = o.applyPublisher(c)
+	}
+	if err := c.encoding.check(); err != nil {
+		return nil, err
+	}
+	p := &Publisher{s: s, key: ke, rel: c.reliability,
+		def: putConfig{encoding: c.encoding, priority: c.priority, cc: c.cc, express: c.express}}
+	if err := s.register(p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Key returns the publisher's key expression.
+func (p *Publisher) Key() string { return p.key.String() }
+
+// Put publishes payload (see Session.Put).
+func (p *Publisher) Put(ctx context.Context, payload []byte, opts ...PutOption) error {
+	if p.closed.Load() {
+		return ErrClosed
+	}
+	c := p.def
+	for _, o := range opts {
+		c = o.applyPut(c)
+	}
+	return p.s.publish(ctx, p.key, wire.DataIDPut, payload, &c, p.rel)
+}
+
+// Delete publishes the deletion of the publisher's key.
+func (p *Publisher) Delete(ctx context.Context, opts ...PutOption) error {
+	if p.closed.Load() {
+		return ErrClosed
+	}
+	c := p.def
+	for _, o := range opts {
+		c = o.applyPut(c)
+	}
+	return p.s.publish(ctx, p.key, wire.DataIDDel, nil, &c, p.rel)
+}
+
+// Matching reports whether some subscriber, in this session or a connected node, currently
+// matches the publisher's key (Zenoh's matching status).
+func (p *Publisher) Matching() bool {
+	if p.closed.Load() || p.s.isClosed() {
+		return false
+	}
+	return p.s.rt.Matching(p.key, routing.MatchSubscribers)
+}
+
+// WatchMatching declares a matching listener: fn(true) is called when a matching subscriber
+// appears (at once if one exists) and fn(false) when the last one goes. Calls are serial, on a
+// goroutine of the listener's own; a status that changes while fn runs is delivered once fn
+// returns (intermediate changes may be merged). The listener is closed with the publisher.
+func (p *Publisher) WatchMatching(fn func(matching bool)) (*MatchingListener, error) {
+	if p.closed.Load() {
+		return nil, ErrClosed
+	}
+	l, err := p.s.watchMatching(p.key, routing.MatchSubscribers, fn)
+	if err != nil {
+		return nil, err
+	}
+	p.mu.Lock()
+	p.listeners = append(p.listeners, l)
+	p.mu.Unlock()
+	if p.closed.Load() {
+		l.Close()
+		return nil, ErrClosed
+	}
+	return l, nil
+}
+
+// Close undeclares the publisher. It is idempotent.
+func (p *Publisher) Close() error {
+	if p.closed.Swap(true) {
+		return nil
+	}
+	p.s.unregister(p)
+	p.mu.Lock()
+	ls := p.listeners
+	p.listeners = nil
+	p.mu.Unlock()
+	for _, l := range ls {
+		l.Close()
+	}
+	return nil
+}
+
+func (p *Publisher) shutdown() { p.closed.Store(true) }
+func (p *Publisher) wait()     {}

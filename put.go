@@ -1,0 +1,90 @@
+package zenoh
+
+import (
+	"context"
+	"unsafe"
+
+	"github.com/gozenoh/zenoh/keyexpr"
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// defaultPut is what a publication carries without options.
+var defaultPut = putConfig{priority: PriorityData, cc: CongestionControlDrop}
+
+// Put publishes payload on key: every subscriber whose key expression intersects key receives
+// it, in this session and in the nodes the session is connected to. key must be a key
+// expression in canonical form without wildcards' restrictions (Zenoh allows wildcards).
+// payload and the options' slices are only read during the call.
+//
+// Put returns once the message is queued for every transport (data reach remote nodes
+// asynchronously; local subscribers have it queued). It fails for an invalid key, a done ctx
+// or a closed session; a message that congestion control drops is not an error (as in Zenoh).
+func (s *Session) Put(ctx context.Context, key string, payload []byte, opts ...PutOption) error {
+	ke, err := keyexpr.New(key)
+	if err != nil {
+		return err
+	}
+	c := defaultPut
+	for _, o := range opts {
+		c = o.applyPut(c)
+	}
+	return s.publish(ctx, ke, wire.DataIDPut, payload, &c, ReliabilityReliable)
+}
+
+// Delete publishes the deletion of key (subscribers receive a SampleKindDelete sample).
+// WithEncoding has no effect on a deletion.
+func (s *Session) Delete(ctx context.Context, key string, opts ...PutOption) error {
+	ke, err := keyexpr.New(key)
+	if err != nil {
+		return err
+	}
+	c := defaultPut
+	for _, o := range opts {
+		c = o.applyPut(c)
+	}
+	return s.publish(ctx, ke, wire.DataIDDel, nil, &c, ReliabilityReliable)
+}
+
+// publish routes one Put or Del of the local session.
+func (s *Session) publish(ctx context.Context, ke keyexpr.KeyExpr, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.isClosed() {
+		return ErrClosed
+	}
+	if err := c.encoding.check(); err != nil {
+		return err
+	}
+	ts := c.timestamp
+	if ts.IsZero() && s.stamp {
+		ts = s.clock.now()
+	}
+	p := s.pushes.Get().(*wire.Push)
+	p.QoS = wire.NewNetQoS(c.priority, c.cc, c.express)
+	p.Body.ID = kind
+	if kind == wire.DataIDPut {
+		b := &p.Body.Put
+		b.Payload = payload
+		b.Encoding = wire.Encoding{ID: c.encoding.id}
+		if c.encoding.schema != "" {
+			b.Encoding.HasSchema, b.Encoding.Schema = true, readOnlyBytes(c.encoding.schema)
+		}
+		b.HasTimestamp, b.Timestamp = !ts.IsZero(), ts.toWire()
+		b.HasAttachment, b.Attachment = c.attachment != nil, c.attachment
+	} else {
+		b := &p.Body.Del
+		b.HasTimestamp, b.Timestamp = !ts.IsZero(), ts.toWire()
+		b.HasAttachment, b.Attachment = c.attachment != nil, c.attachment
+	}
+	err := s.rt.Publish(ke, p, rel)
+	*p = wire.Push{}
+	s.pushes.Put(p)
+	return closedErr(err)
+}
+
+// readOnlyBytes returns the bytes of str without copying them. The encoders that read them
+// never write to them.
+func readOnlyBytes(str string) []byte {
+	return unsafe.Slice(unsafe.StringData(str), len(str))
+}

@@ -1,0 +1,289 @@
+package zenoh
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// Delivery defaults and limits.
+const (
+	// DefaultSubscriberQueue is the default capacity, in samples, of a subscriber's queue.
+	DefaultSubscriberQueue = 1024
+	// DefaultSubscriberQueueBytes is the default bound on the payload bytes a subscriber's
+	// queue holds.
+	DefaultSubscriberQueueBytes = 8 << 20
+	// DefaultBlockTimeout is how long policy Block waits for room at most.
+	DefaultBlockTimeout = 100 * time.Millisecond
+	// MaxSubscriberQueue is the largest queue capacity accepted (larger values are clamped).
+	MaxSubscriberQueue = 1 << 20
+	// minSlotRetain is the smallest attachment buffer a queue slot keeps between samples; a
+	// slot keeps attachment buffers up to max(minSlotRetain, queue bytes / capacity).
+	minSlotRetain = 4 << 10
+	// deliverBatch is how many samples the delivery goroutine takes per lock.
+	deliverBatch = 16
+)
+
+// sampleQueue is the delivery path of one subscriber: a bounded ring of slots whose buffers are
+// reused (no allocation in the steady state), filled by any number of delivering goroutines
+// (transport readers, local publishers) and emptied by the subscriber's own goroutine, which
+// calls the callback serially.
+//
+// The consumer swaps filled ring slots with empty ones of its own (buffers included), up to
+// deliverBatch at a time, so that producers never wait for a callback and a callback never
+// sees its data overwritten. Samples taken with the one being delivered are no longer in the
+// ring: a subscriber holds at most its capacity plus deliverBatch samples.
+type sampleQueue struct {
+	mu       sync.Mutex
+	slots    []slot // the ring
+	head     int    // index of the oldest queued slot
+	n        int    // queued slots
+	bytes    int    // payload bytes queued
+	maxBytes int
+	retain   int     // largest attachment buffer a slot keeps
+	pool     bufPool // buffers of large payloads
+	policy   OverflowPolicy
+	block    time.Duration
+	lagging  bool
+	closed   bool
+	sleeping bool          // the consumer waits on wake
+	wake     chan struct{} // capacity 1
+	waiters  int           // producers waiting for room
+	room     chan struct{} // capacity 1: a token passed from waiter to waiter
+	timers   []*time.Timer // idle timers for waiting producers
+
+	stopped atomic.Bool   // mirrors closed for the consumer's unlocked checks
+	done    chan struct{} // closed when the consumer goroutine returns
+	gid     atomic.Uint64 // the consumer goroutine's id
+
+	st    *subCounters
+	sess  *apiCounters
+	onErr func(v any)
+}
+
+// subCounters are one subscriber's delivery counters.
+type subCounters struct {
+	received, delivered, dropped, panics atomic.Uint64
+}
+
+func newSampleQueue(c subConfig, st *subCounters, sess *apiCounters, onPanic func(any)) *sampleQueue {
+	n := c.queue
+	if n <= 0 {
+		n = DefaultSubscriberQueue
+	}
+	n = min(n, MaxSubscriberQueue)
+	b := c.queueBytes
+	if b <= 0 {
+		b = DefaultSubscriberQueueBytes
+	}
+	bt := c.blockTimeout
+	if bt <= 0 {
+		bt = DefaultBlockTimeout
+	}
+	return &sampleQueue{
+		slots: make([]slot, n), maxBytes: b, retain: max(minSlotRetain, b/n), pool: bufPool{max: b},
+		policy: c.policy, block: bt,
+		wake: make(chan struct{}, 1), room: make(chan struct{}, 1), done: make(chan struct{}),
+		st: st, sess: sess, onErr: onPanic,
+	}
+}
+
+// full reports whether a sample of size bytes finds no room. Called with q.mu held.
+func (q *sampleQueue) full(size int) bool {
+	return q.n == len(q.slots) || (q.n > 0 && q.bytes+size > q.maxBytes)
+}
+
+// drop counts a dropped sample.
+func (q *sampleQueue) drop() {
+	q.st.dropped.Add(1)
+	q.sess.samplesDropped.Add(1)
+}
+
+// reserve returns the slot for one more sample of size payload bytes, applying the overflow
+// policy, with q.mu held: the caller fills the slot and calls commit. It returns nil (q.mu not
+// held) when the sample is dropped or the queue is closed.
+func (q *sampleQueue) reserve(size int) *slot {
+	q.st.received.Add(1)
+	q.mu.Lock()
+	for !q.closed && q.full(size) {
+		switch q.policy {
+		case DropNewest:
+			q.mu.Unlock()
+			q.drop()
+			return nil
+		case DropOldest:
+			q.bytes -= len(q.slots[q.head].payload)
+			q.head = (q.head + 1) % len(q.slots)
+			q.n--
+			q.drop()
+		default: // Block
+			if q.lagging || !q.waitRoom() {
+				q.lagging = true
+				q.mu.Unlock()
+				q.drop()
+				return nil
+			}
+		}
+	}
+	if q.closed {
+		q.mu.Unlock()
+		return nil
+	}
+	return &q.slots[(q.head+q.n)%len(q.slots)]
+}
+
+// commit queues the slot reserve returned, now filled, and releases q.mu.
+func (q *sampleQueue) commit(s *slot) {
+	q.n++
+	q.bytes += len(s.payload)
+	if q.sleeping {
+		q.sleeping = false
+		select {
+		case q.wake <- struct{}{}:
+		default:
+		}
+	}
+	if q.waiters > 0 && !q.full(0) {
+		select { // pass room on to the next waiting producer
+		case q.room <- struct{}{}:
+		default:
+		}
+	}
+	q.mu.Unlock()
+}
+
+// pushSample queues a publication delivered by routing.
+func (q *sampleQueue) pushSample(key string, p *wire.Push, rel wire.Reliability) {
+	if s := q.reserve(pushSize(p)); s != nil {
+		s.setPush(key, p, rel, &q.pool)
+		q.commit(s)
+	}
+}
+
+// pushToken queues a liveliness change.
+func (q *sampleQueue) pushToken(key string, alive bool) {
+	if s := q.reserve(0); s != nil {
+		s.setToken(key, alive)
+		q.commit(s)
+	}
+}
+
+// waitRoom waits (releasing q.mu) until the consumer frees a slot, the queue closes or the
+// block timeout passes; it reports false on timeout. Called with q.mu held, returns with it.
+func (q *sampleQueue) waitRoom() bool {
+	var t *time.Timer
+	if k := len(q.timers); k > 0 {
+		t = q.timers[k-1]
+		q.timers = q.timers[:k-1]
+		t.Reset(q.block)
+	} else {
+		t = time.NewTimer(q.block)
+	}
+	q.waiters++
+	q.mu.Unlock()
+	ok := true
+	select {
+	case <-q.room:
+	case <-t.C:
+		ok = false
+	case <-q.done:
+	}
+	t.Stop()
+	q.mu.Lock()
+	q.waiters--
+	q.timers = append(q.timers, t)
+	return ok || !q.full(0)
+}
+
+// close stops the queue: queued samples are dropped and the callback is not called again once
+// the one running (if any) returns.
+func (q *sampleQueue) close() {
+	q.mu.Lock()
+	if q.closed {
+		q.mu.Unlock()
+		return
+	}
+	q.closed = true
+	q.stopped.Store(true)
+	q.n, q.bytes = 0, 0
+	q.mu.Unlock()
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wait waits for the consumer goroutine to end, unless called from it (a callback that closes
+// its own subscriber or session).
+func (q *sampleQueue) wait() {
+	if g := q.gid.Load(); g != 0 && g == goroutineID() {
+		return
+	}
+	<-q.done
+}
+
+// run is the consumer goroutine: it calls fn for each sample, in order, one at a time.
+func (q *sampleQueue) run(fn func(Sample)) {
+	defer close(q.done)
+	q.gid.Store(goroutineID())
+	var batch [deliverBatch]slot
+	var names interner
+	k := 0 // samples of batch delivered in the previous round
+	for {
+		q.mu.Lock()
+		for i := range k {
+			batch[i].release(&q.pool)
+		}
+		for q.n == 0 && !q.closed {
+			q.sleeping = true
+			q.mu.Unlock()
+			<-q.wake
+			q.mu.Lock()
+		}
+		if q.closed {
+			q.mu.Unlock()
+			return
+		}
+		k = min(q.n, deliverBatch)
+		for i := range k {
+			batch[i], q.slots[q.head] = q.slots[q.head], batch[i]
+			q.bytes -= len(batch[i].payload)
+			q.head = (q.head + 1) % len(q.slots)
+		}
+		q.n -= k
+		if q.lagging && q.n <= len(q.slots)/2 {
+			q.lagging = false
+		}
+		if q.waiters > 0 {
+			select {
+			case q.room <- struct{}{}:
+			default:
+			}
+		}
+		q.mu.Unlock()
+		for i := range k {
+			if !q.stopped.Load() {
+				q.call(fn, batch[i].sample(&names))
+			}
+			batch[i].trim(q.retain)
+		}
+	}
+}
+
+// call runs the callback, recovering and counting a panic.
+func (q *sampleQueue) call(fn func(Sample), s Sample) {
+	defer func() {
+		if v := recover(); v != nil {
+			q.st.panics.Add(1)
+			q.sess.callbackPanics.Add(1)
+			if q.onErr != nil {
+				q.onErr(v)
+			}
+		}
+	}()
+	fn(s)
+	q.st.delivered.Add(1)
+	q.sess.samplesDelivered.Add(1)
+}

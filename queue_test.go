@@ -1,0 +1,320 @@
+package zenoh
+
+import (
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// testQueue starts a queue whose consumer calls fn.
+func testQueue(t *testing.T, c subConfig, fn func(Sample)) (*sampleQueue, *subCounters, *apiCounters) {
+	t.Helper()
+	st, sess := new(subCounters), new(apiCounters)
+	q := newSampleQueue(c, st, sess, nil)
+	go q.run(fn)
+	t.Cleanup(func() { q.close(); q.wait() })
+	return q, st, sess
+}
+
+// putPush returns a Push of a Put of payload.
+func putPush(payload string) *wire.Push {
+	p := &wire.Push{QoS: wire.NetQoSDefault}
+	p.Body.ID = wire.DataIDPut
+	p.Body.Put.Payload = []byte(payload)
+	return p
+}
+
+func TestQueueDeliversInOrderWithCopies(t *testing.T) {
+	var got []string
+	done := make(chan struct{})
+	q, st, _ := testQueue(t, subConfig{queue: 8}, func(s Sample) {
+		got = append(got, s.Key+"="+string(s.Payload))
+		if len(got) == 100 {
+			close(done)
+		}
+	})
+	buf := []byte("x")
+	for i := range 100 {
+		p := putPush("")
+		buf = fmt.Appendf(buf[:0], "v%d", i)
+		p.Body.Put.Payload = buf // reused by the producer: the queue must copy
+		q.pushSample(fmt.Sprintf("k/%d", i%3), p, wire.Reliable)
+	}
+	recv(t, done, "100 samples")
+	for i, g := range got {
+		if want := fmt.Sprintf("k/%d=v%d", i%3, i); g != want {
+			t.Fatalf("sample %d: %q, want %q", i, g, want)
+		}
+	}
+	if s := st.snapshot(); s.Received != 100 || s.Delivered != 100 || s.Dropped != 0 {
+		t.Fatalf("stats %+v", s)
+	}
+}
+
+func TestQueueSampleFields(t *testing.T) {
+	got := make(chan Sample, 1)
+	q, _, _ := testQueue(t, subConfig{}, func(s Sample) { got <- s.Clone() })
+	id, _ := ParseZenohID("abc")
+	p := putPush("data")
+	p.QoS = wire.NewNetQoS(wire.PriorityRealTime, wire.CongestionBlock, true)
+	b := &p.Body.Put
+	b.Encoding = EncodingTextPlain.WithSchema("utf-8").toWire()
+	b.HasTimestamp, b.Timestamp = true, wire.Timestamp{Time: 42, ID: id}
+	b.HasAttachment, b.Attachment = true, []byte("att")
+	q.pushSample("a/b", p, wire.BestEffort)
+	s := recv(t, got, "sample")
+	want := Sample{Key: "a/b", Payload: []byte("data"), Kind: SampleKindPut, Encoding: NewEncoding("text/plain;utf-8"),
+		Timestamp: TimestampFromNTP64(42, id), Attachment: []byte("att"), Priority: PriorityRealTime,
+		CongestionControl: CongestionControlBlock, Express: true, Reliability: ReliabilityBestEffort}
+	if fmt.Sprint(s) != fmt.Sprint(want) {
+		t.Fatalf("got  %+v\nwant %+v", s, want)
+	}
+	d := &wire.Push{QoS: wire.NetQoSDefault}
+	d.Body.ID = wire.DataIDDel
+	q.pushSample("a/b", d, wire.Reliable)
+	s = recv(t, got, "delete")
+	if s.Kind != SampleKindDelete || len(s.Payload) != 0 || s.Attachment != nil || !s.Timestamp.IsZero() {
+		t.Fatalf("delete: %+v", s)
+	}
+	q.pushToken("g/1", false)
+	if s = recv(t, got, "token"); s.Kind != SampleKindDelete || s.Key != "g/1" {
+		t.Fatalf("token: %+v", s)
+	}
+}
+
+// blockedQueue returns a queue of capacity n whose callback blocks on the first sample until
+// release is closed, and waits until that first sample is in the callback.
+func blockedQueue(t *testing.T, c subConfig, delivered *[]string, mu *sync.Mutex) (q *sampleQueue, st *subCounters, release chan struct{}) {
+	t.Helper()
+	release = make(chan struct{})
+	entered := make(chan struct{})
+	var once sync.Once
+	q, st, _ = testQueue(t, c, func(s Sample) {
+		once.Do(func() { close(entered); <-release })
+		mu.Lock()
+		*delivered = append(*delivered, string(s.Payload))
+		mu.Unlock()
+	})
+	q.pushSample("k", putPush("first"), wire.Reliable)
+	recv(t, entered, "callback entered")
+	return q, st, release
+}
+
+func TestQueueDropNewest(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	q, st, release := blockedQueue(t, subConfig{queue: 4, policy: DropNewest}, &got, &mu)
+	for i := range 10 {
+		q.pushSample("k", putPush(fmt.Sprint(i)), wire.Reliable)
+	}
+	if d := st.dropped.Load(); d != 6 {
+		t.Fatalf("dropped %d, want 6", d)
+	}
+	close(release)
+	waitFor(t, "delivery", func() bool { return st.delivered.Load() == 5 })
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(got) != "[first 0 1 2 3]" {
+		t.Fatalf("delivered %v", got)
+	}
+}
+
+func TestQueueDropOldest(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	q, st, release := blockedQueue(t, subConfig{queue: 4, policy: DropOldest}, &got, &mu)
+	for i := range 10 {
+		q.pushSample("k", putPush(fmt.Sprint(i)), wire.Reliable)
+	}
+	if d := st.dropped.Load(); d != 6 {
+		t.Fatalf("dropped %d, want 6", d)
+	}
+	close(release)
+	waitFor(t, "delivery", func() bool { return st.delivered.Load() == 5 })
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(got) != "[first 6 7 8 9]" {
+		t.Fatalf("delivered %v", got)
+	}
+}
+
+func TestQueueBytesBound(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	q, st, release := blockedQueue(t, subConfig{queue: 100, queueBytes: 10, policy: DropNewest}, &got, &mu)
+	for range 5 {
+		q.pushSample("k", putPush("abcd"), wire.Reliable) // 4 bytes each: 2 fit in 10
+	}
+	if d := st.dropped.Load(); d != 3 {
+		t.Fatalf("dropped %d, want 3", d)
+	}
+	close(release)
+	waitFor(t, "delivery", func() bool { return st.delivered.Load() == 3 })
+	q.pushSample("k", putPush("0123456789abcdef"), wire.Reliable) // larger than the bound: accepted when empty
+	waitFor(t, "large sample", func() bool { return st.delivered.Load() == 4 })
+}
+
+// TestQueueBlockBackpressure: a slow callback holds back the producer, and nothing is lost.
+func TestQueueBlockBackpressure(t *testing.T) {
+	var n atomic.Int64
+	q, st, _ := testQueue(t, subConfig{queue: 2, blockTimeout: time.Minute}, func(Sample) {
+		time.Sleep(50 * time.Microsecond)
+		n.Add(1)
+	})
+	var wg sync.WaitGroup
+	for p := range 3 { // three producers, as three transports
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 200 {
+				q.pushSample("k", putPush(fmt.Sprint(p, i)), wire.Reliable)
+			}
+		}()
+	}
+	wg.Wait()
+	waitFor(t, "all delivered", func() bool { return n.Load() == 600 })
+	if d := st.dropped.Load(); d != 0 {
+		t.Fatalf("dropped %d", d)
+	}
+}
+
+// TestQueueBlockedCallbackBounded: a callback that never returns holds the producer back for
+// one block timeout, then the subscriber lags and drops without waiting.
+func TestQueueBlockedCallbackBounded(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	q, st, release := blockedQueue(t, subConfig{queue: 2, blockTimeout: 20 * time.Millisecond}, &got, &mu)
+	defer close(release)
+	q.pushSample("k", putPush("a"), wire.Reliable)
+	q.pushSample("k", putPush("b"), wire.Reliable)
+	start := time.Now()
+	q.pushSample("k", putPush("c"), wire.Reliable) // waits one block timeout, then drops
+	if el := time.Since(start); el < 20*time.Millisecond {
+		t.Fatalf("push returned after %v, before the block timeout", el)
+	}
+	start = time.Now()
+	for range 1000 {
+		q.pushSample("k", putPush("d"), wire.Reliable) // lagging: dropped at once
+	}
+	if el := time.Since(start); el > time.Second {
+		t.Fatalf("lagging pushes took %v", el)
+	}
+	if d := st.dropped.Load(); d != 1001 {
+		t.Fatalf("dropped %d, want 1001", d)
+	}
+}
+
+func TestQueueRecoversPanics(t *testing.T) {
+	var n atomic.Int64
+	q, st, sess := testQueue(t, subConfig{}, func(s Sample) {
+		n.Add(1)
+		if string(s.Payload) == "boom" {
+			panic("boom")
+		}
+	})
+	q.pushSample("k", putPush("boom"), wire.Reliable)
+	q.pushSample("k", putPush("ok"), wire.Reliable)
+	waitFor(t, "both", func() bool { return n.Load() == 2 })
+	waitFor(t, "counted", func() bool { return st.delivered.Load() == 1 })
+	if st.panics.Load() != 1 || sess.callbackPanics.Load() != 1 {
+		t.Fatalf("panics %d/%d", st.panics.Load(), sess.callbackPanics.Load())
+	}
+}
+
+func TestQueueCloseFromCallback(t *testing.T) {
+	var q *sampleQueue
+	done := make(chan struct{})
+	st, sess := new(subCounters), new(apiCounters)
+	q = newSampleQueue(subConfig{}, st, sess, nil)
+	go q.run(func(Sample) {
+		q.close()
+		q.wait() // must not wait for itself
+		close(done)
+	})
+	q.pushSample("k", putPush("x"), wire.Reliable)
+	recv(t, done, "close from callback")
+	q.wait()
+	q.pushSample("k", putPush("y"), wire.Reliable) // after close: ignored
+	if st.received.Load() != 2 || st.delivered.Load() != 1 {
+		t.Fatalf("stats %+v", st.snapshot())
+	}
+}
+
+// TestQueueZeroAlloc: in the steady state, queueing and delivering a sample allocates nothing.
+func TestQueueZeroAlloc(t *testing.T) {
+	delivered := make(chan struct{}, 1)
+	q, _, _ := testQueue(t, subConfig{queue: 64}, func(s Sample) {
+		if len(s.Payload) == 0 || s.Key == "" {
+			panic("bad sample")
+		}
+		delivered <- struct{}{}
+	})
+	p := putPush("payload of a sample")
+	p.Body.Put.HasAttachment, p.Body.Put.Attachment = true, []byte("att")
+	round := func() {
+		q.pushSample("bench/key", p, wire.Reliable)
+		<-delivered
+	}
+	for range 100 {
+		round()
+	}
+	if n := testing.AllocsPerRun(1000, round); n != 0 {
+		t.Fatalf("%v allocations per sample", n)
+	}
+}
+
+// TestQueueZeroAllocLarge: large payloads go through pooled buffers, without allocation in
+// the steady state either.
+func TestQueueZeroAllocLarge(t *testing.T) {
+	for _, size := range []int{8 << 10, 64 << 10, 1 << 20} {
+		delivered := make(chan struct{}, 1)
+		q, _, _ := testQueue(t, subConfig{queue: 1024}, func(s Sample) {
+			if len(s.Payload) != size || s.Payload[size-1] != 7 {
+				panic("bad sample")
+			}
+			delivered <- struct{}{}
+		})
+		p := putPush("")
+		p.Body.Put.Payload = make([]byte, size)
+		p.Body.Put.Payload[size-1] = 7
+		round := func() {
+			q.pushSample("bench/key", p, wire.Reliable)
+			<-delivered
+		}
+		for range 2000 { // every ring slot used once
+			round()
+		}
+		if n := testing.AllocsPerRun(200, round); n != 0 {
+			t.Errorf("size %d: %v allocations per sample", size, n)
+		}
+	}
+}
+
+func TestBufPool(t *testing.T) {
+	p := bufPool{max: 1 << 20}
+	b := p.get(5000)
+	if len(b) != 5000 || cap(b) != 8192 {
+		t.Fatalf("get(5000): len %d cap %d", len(b), cap(b))
+	}
+	p.put(b)
+	if c := p.get(8000); cap(c) != 8192 || p.bytes != 0 {
+		t.Fatalf("not reused: cap %d, pool %d", cap(c), p.bytes)
+	}
+	for range 200 {
+		p.put(make([]byte, 0, 64<<10))
+	}
+	if p.bytes > p.max {
+		t.Fatalf("pool holds %d > %d", p.bytes, p.max)
+	}
+	p.put(make([]byte, 0, 10000)) // not a power of two: dropped
+	if p.bytes != 1<<20 {
+		t.Fatalf("pool holds %d", p.bytes)
+	}
+	if big := p.get(100 << 20); len(big) != 100<<20 {
+		t.Fatal("huge buffer")
+	}
+}

@@ -1,0 +1,147 @@
+package zenoh
+
+import (
+	"github.com/gozenoh/zenoh/wire"
+)
+
+// slot is one queued sample of a subscriber, in buffers that the queue reuses.
+type slot struct {
+	key        []byte
+	payload    []byte
+	attachment []byte
+	schema     []byte
+	hasAtt     bool
+	encID      uint16
+	kind       SampleKind
+	ts         Timestamp
+	qos        wire.NetQoS
+	rel        wire.Reliability
+}
+
+// pushSize returns the payload size of a publication (what counts against a queue's bytes).
+func pushSize(p *wire.Push) int {
+	if p.Body.ID == wire.DataIDPut {
+		return len(p.Body.Put.Payload)
+	}
+	return 0
+}
+
+// setPayload copies a payload into s: into s's own buffer when it is small, else into a
+// buffer from pool (which s gives back through release).
+func (s *slot) setPayload(b []byte, pool *bufPool) {
+	if len(b) > smallPayload && len(b) > cap(s.payload) {
+		s.release(pool)
+		s.payload = pool.get(len(b))
+		copy(s.payload, b)
+		return
+	}
+	s.payload = append(s.payload[:0], b...)
+}
+
+// release gives a pooled payload buffer back to pool.
+func (s *slot) release(pool *bufPool) {
+	if cap(s.payload) > smallPayload {
+		pool.put(s.payload)
+		s.payload = nil
+	}
+}
+
+// setPush copies a publication into s.
+func (s *slot) setPush(key string, p *wire.Push, rel wire.Reliability, pool *bufPool) {
+	s.key = append(s.key[:0], key...)
+	s.qos, s.rel = p.QoS, rel
+	s.ts = Timestamp{}
+	switch p.Body.ID {
+	case wire.DataIDPut:
+		b := &p.Body.Put
+		s.kind = SampleKindPut
+		s.setPayload(b.Payload, pool)
+		s.encID = b.Encoding.ID
+		s.schema = append(s.schema[:0], b.Encoding.Schema...)
+		if b.HasTimestamp {
+			s.ts = Timestamp{ntp: b.Timestamp.Time, id: b.Timestamp.ID}
+		}
+		s.hasAtt = b.HasAttachment
+		s.attachment = append(s.attachment[:0], b.Attachment...)
+	default:
+		b := &p.Body.Del
+		s.kind = SampleKindDelete
+		s.payload = s.payload[:0]
+		s.encID, s.schema = 0, s.schema[:0]
+		if b.HasTimestamp {
+			s.ts = Timestamp{ntp: b.Timestamp.Time, id: b.Timestamp.ID}
+		}
+		s.hasAtt = b.HasAttachment
+		s.attachment = append(s.attachment[:0], b.Attachment...)
+	}
+}
+
+// setToken fills s with a liveliness change of key.
+func (s *slot) setToken(key string, alive bool) {
+	s.key = append(s.key[:0], key...)
+	s.payload, s.schema, s.attachment = s.payload[:0], s.schema[:0], s.attachment[:0]
+	s.encID, s.hasAtt, s.ts = 0, false, Timestamp{}
+	s.qos, s.rel = wire.NetQoSDefault, wire.Reliable
+	s.kind = SampleKindPut
+	if !alive {
+		s.kind = SampleKindDelete
+	}
+}
+
+// sample returns the Sample view of s: Payload and Attachment alias s's buffers; Key and the
+// encoding's schema are interned strings.
+func (s *slot) sample(names *interner) Sample {
+	out := Sample{
+		Key:               names.get(s.key),
+		Payload:           s.payload,
+		Kind:              s.kind,
+		Encoding:          Encoding{id: s.encID},
+		Timestamp:         s.ts,
+		Priority:          s.qos.Priority(),
+		CongestionControl: s.qos.CongestionControl(),
+		Express:           s.qos.Express(),
+		Reliability:       s.rel,
+	}
+	if len(s.schema) > 0 {
+		out.Encoding.schema = names.get(s.schema)
+	}
+	if s.hasAtt {
+		out.Attachment = s.attachment[:len(s.attachment):len(s.attachment)]
+		if out.Attachment == nil {
+			out.Attachment = []byte{}
+		}
+	}
+	return out
+}
+
+// trim frees an attachment buffer larger than retain, so that a burst of large attachments
+// does not pin memory (large payload buffers go back to the pool instead, see release).
+func (s *slot) trim(retain int) {
+	if cap(s.attachment) > retain {
+		s.attachment = nil
+	}
+}
+
+// maxInterned bounds the strings an interner keeps.
+const maxInterned = 4096
+
+// interner turns byte strings into strings, reusing the string made for equal bytes, so that
+// keys delivered again and again cost no allocation. It is used by one goroutine.
+type interner struct {
+	m map[string]string
+}
+
+// get returns b as a string.
+func (in *interner) get(b []byte) string {
+	if s, ok := in.m[string(b)]; ok {
+		return s
+	}
+	s := string(b)
+	if in.m == nil {
+		in.m = make(map[string]string)
+	}
+	if len(in.m) < maxInterned {
+		in.m[s] = s
+	}
+	return s
+}

@@ -1,0 +1,125 @@
+package zenoh
+
+import (
+	"sync"
+
+	"github.com/gozenoh/zenoh/keyexpr"
+	"github.com/gozenoh/zenoh/routing"
+)
+
+// Subscriber receives, through a callback, the samples published on the keys its key
+// expression matches (or, for a liveliness subscriber, the liveliness changes). Create it with
+// Session.DeclareSubscriber or Liveliness.DeclareSubscriber; Close it to undeclare it.
+//
+// # Delivery
+//
+// The callback is called serially, on the subscriber's own goroutine, in the order the samples
+// were delivered. Samples reach the subscriber through a bounded queue (WithQueue,
+// WithQueueBytes): the goroutine that delivers a sample (a transport's reader, or the caller of
+// Put for a local publication) copies it into a free slot of the queue and returns at once;
+// the slots' buffers are reused, so the steady state allocates nothing. A Sample's Payload and
+// Attachment alias its slot and are valid only during the callback: copy them (or use
+// Sample.Clone) to keep them.
+//
+// When the callback falls behind and the queue fills, the subscriber's OverflowPolicy applies
+// (Block by default: bounded back-pressure, then counted drops; see OverflowPolicy). A callback
+// that blocks therefore stalls only its own subscriber (and, with Block, the transport that
+// delivers to it for at most one block timeout); other subscribers and the session go on. A
+// callback that panics is recovered and counted (Stats.CallbackPanics); the subscriber keeps
+// running.
+type Subscriber struct {
+	s   *Session
+	key string
+	q   *sampleQueue
+	st  subCounters
+
+	mu sync.Mutex
+	rs *routing.Subscriber           // data subscriber
+	ls *routing.LivelinessSubscriber // liveliness subscriber
+
+	once sync.Once
+}
+
+// SubscriberStats are one subscriber's delivery counters.
+type SubscriberStats struct {
+	Received  uint64 // samples delivered to its queue (dropped ones included)
+	Delivered uint64 // callback calls (or channel sends) that completed
+	Dropped   uint64 // samples the overflow policy dropped
+	Panics    uint64 // callback calls that panicked
+}
+
+func (c *subCounters) snapshot() SubscriberStats {
+	return SubscriberStats{Received: c.received.Load(), Delivered: c.delivered.Load(),
+		Dropped: c.dropped.Load(), Panics: c.panics.Load()}
+}
+
+// DeclareSubscriber declares a subscriber on key (a key expression, wildcards allowed): fn is
+// called with every sample published on a key that intersects it, by this session or by
+// connected nodes. See Subscriber for the delivery contract.
+func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...SubscriberOption) (*Subscriber, error) {
+	ke, sub, err := s.newSubscriber(key, fn, opts)
+	if err != nil {
+		return nil, err
+	}
+	q := sub.q
+	rs, err := s.rt.DeclareSubscriber(ke, func(rsm *routing.Sample) {
+		q.pushSample(rsm.Key.String(), rsm.Push, rsm.Reliability)
+	})
+	if err != nil {
+		sub.Close()
+		return nil, closedErr(err)
+	}
+	sub.mu.Lock()
+	sub.rs = rs
+	sub.mu.Unlock()
+	return sub, nil
+}
+
+// newSubscriber validates key and starts a subscriber's delivery.
+func (s *Session) newSubscriber(key string, fn func(Sample), opts []SubscriberOption) (keyexpr.KeyExpr, *Subscriber, error) {
+	ke, err := keyexpr.New(key)
+	if err != nil {
+		return ke, nil, err
+	}
+	var c subConfig
+	for _, o := range opts {
+		c = o.applySubscriber(c)
+	}
+	sub := &Subscriber{s: s, key: ke.String()}
+	sub.q = newSampleQueue(c, &sub.st, &s.st, s.logPanic("subscriber "+key))
+	if err := s.register(sub); err != nil {
+		return ke, nil, err
+	}
+	go sub.q.run(fn)
+	return ke, sub, nil
+}
+
+// Key returns the subscriber's key expression.
+func (sub *Subscriber) Key() string { return sub.key }
+
+// Stats returns the subscriber's delivery counters.
+func (sub *Subscriber) Stats() SubscriberStats { return sub.st.snapshot() }
+
+// Close undeclares the subscriber. Queued samples are dropped and the callback is not called
+// once Close returns; Close waits for a callback in progress, unless called from the callback
+// itself. It is idempotent.
+func (sub *Subscriber) Close() error {
+	sub.once.Do(func() {
+		sub.mu.Lock()
+		rs, ls := sub.rs, sub.ls
+		sub.mu.Unlock()
+		if rs != nil {
+			_ = rs.Undeclare()
+		}
+		if ls != nil {
+			_ = ls.Undeclare()
+		}
+		sub.q.close()
+		sub.s.unregister(sub)
+	})
+	sub.q.wait()
+	return nil
+}
+
+func (sub *Subscriber) shutdown() { sub.once.Do(sub.q.close) }
+func (sub *Subscriber) wait()     { sub.q.wait() }
