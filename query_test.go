@@ -159,10 +159,11 @@ func TestGetTimeout(t *testing.T) {
 		}
 		got = append(got, string(r.Sample.Payload))
 	}
-	// The querier's own timeout (ErrTimeout) or the responder's (an error reply "Timeout",
-	// as Rust sends), whichever fires first.
+	// The querier's own timeout (ErrTimeout), the context's deadline, or the responder's (an
+	// error reply "Timeout", as Rust sends), whichever fires first.
 	var re *ReplyError
-	timedOut := errors.Is(last, ErrTimeout) || (errors.As(last, &re) && string(re.Payload) == "Timeout")
+	timedOut := errors.Is(last, ErrTimeout) || errors.Is(last, context.DeadlineExceeded) ||
+		(errors.As(last, &re) && string(re.Payload) == "Timeout")
 	if fmt.Sprint(got) != "[early]" || !timedOut {
 		t.Fatalf("got %v, last error %v", got, last)
 	}
