@@ -120,13 +120,15 @@ func newTransport(cfg *Config, log *slog.Logger, r *hsResult, owner transportOwn
 // start get their reader here; later ones get it when attached.
 func (t *Transport) start(h PeerHandler) {
 	t.h = h
-	go t.writer()
+	// The readers are counted before the writer runs: the writer's exit waits for them, and a
+	// WaitGroup must not be added to from zero while it is being waited on.
 	t.mu.Lock()
 	t.started = true
 	for _, lk := range t.links {
 		t.startReader(lk)
 	}
 	t.mu.Unlock()
+	go t.writer()
 }
 
 func (t *Transport) startReader(lk *tlink) {
