@@ -53,7 +53,7 @@ func Python(t testing.TB) string {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("interop: real Zenoh unavailable in CI: %s", pyErr)
 		}
-		t.Skipf("interop: real Zenoh unavailable (set up with `make interop-deps`): %s", pyErr)
+		t.Skipf("interop: real Zenoh unavailable outside CI (set up with `make interop-deps`): %s", pyErr)
 	}
 	return pyPath
 }

@@ -52,7 +52,7 @@ func newScoutingNetns(t *testing.T) *scoutingNetns {
 		if os.Getenv("CI") != "" {
 			t.Fatal("the network-namespace test needs root, which CI provides")
 		}
-		t.Skip("the network-namespace test needs root (ip netns, veth)")
+		t.Skip("the network-namespace test needs root (ip netns, veth); under CI it fails instead")
 	}
 	if _, err := exec.LookPath("ip"); err != nil {
 		t.Fatalf("no ip command: %v", err)
