@@ -67,6 +67,9 @@
 // per declaration would cost O(entries) per declaration (quadratic for the initial burst of a
 // face); the left-right pair costs two inserts. Routing a Push allocates nothing in the steady
 // state: the key is built in a pooled buffer and matched through the index's string lookups.
+// The subscribers matching a concrete key are cached (routeCache, bounded by
+// maxRouteCacheKeys), under a generation that every control operation bumps after committing
+// its index changes, so a cached route is never used after a declaration or face change.
 //
 // Declarations, interests and face changes run under one mutex (the control plane). The
 // messages and local callbacks they cause are queued and run after the mutex is released, in

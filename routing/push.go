@@ -56,10 +56,10 @@ func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability
 func (r *Router) dispatchPush(src *Face, ke keyexpr.KeyExpr, kb []byte, p *wire.Push, rel wire.Reliability, sc *scratch) {
 	r.st.pushesRouted.Add(1)
 	snap := r.snap.Load()
-	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
+	subs := r.matchSubs(sc, ke, kb)
 	sc.resetMarks()
 	south := src.south()
-	for _, e := range sc.subs {
+	for _, e := range subs {
 		d := e.face
 		if d.kind == kindLocal {
 			sc.locals = append(sc.locals, e.local)

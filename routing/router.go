@@ -17,13 +17,14 @@ type Router struct {
 	cfg Config
 	log *slog.Logger
 
-	local *Face
-	snap  atomic.Pointer[snapshot]
-	subs  dualIndex[*subEntry]
-	qabls dualIndex[*qablEntry]
-	st    counters
-	out   outbox
-	eid   atomic.Uint32 // local entity ids
+	local  *Face
+	snap   atomic.Pointer[snapshot]
+	subs   dualIndex[*subEntry]
+	qabls  dualIndex[*qablEntry]
+	routes routeCache // concrete key -> matching subscribers, invalidated by every control operation
+	st     counters
+	out    outbox
+	eid    atomic.Uint32 // local entity ids
 
 	down atomic.Bool // Close was called (read by the data path)
 
@@ -59,6 +60,7 @@ func New(cfg Config) *Router {
 	r := &Router{cfg: cfg, log: cfg.Logger}
 	r.local = &Face{r: r, kind: kindLocal, slot: -1, info: FaceInfo{ZID: cfg.ZID, WhatAmI: wire.Peer}}
 	r.local.c.init()
+	r.routes.init()
 	for k := range r.keys {
 		r.keys[k] = make(map[string]*keyState)
 	}
@@ -319,5 +321,6 @@ func (r *Router) keyOf(k declKind, key keyexpr.KeyExpr) *keyState {
 func (r *Router) unlock() {
 	r.subs.commit()
 	r.qabls.commit()
+	r.routes.invalidate() // after the commits: see routeCache
 	r.mu.Unlock()
 }

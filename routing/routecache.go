@@ -1,0 +1,137 @@
+package routing
+
+import (
+	"bytes"
+	"hash/maphash"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/gozenoh/zenoh/keyexpr"
+)
+
+// Route cache limits.
+const (
+	// routeCacheShards is the number of independently locked shards of the route cache.
+	routeCacheShards = 16
+	// maxRouteCacheKeys is the most keys the route cache of a Router holds; a shard that is
+	// full is emptied before the next insertion, so a flood of distinct keys costs a bounded
+	// amount of memory (and a miss per key, as without a cache).
+	maxRouteCacheKeys = 4096
+	// maxRouteCacheMatches is the most subscribers a cached result may hold: keys matched by
+	// more are always matched against the index.
+	maxRouteCacheMatches = 256
+	// routeCacheShardKeys is the per-shard key limit.
+	routeCacheShardKeys = maxRouteCacheKeys / routeCacheShards
+	// routeCacheSeen is the number of recently missed key hashes a shard remembers: once a
+	// shard is half full, a key is cached only at its second miss, so a flood of keys
+	// published once soon allocates nothing.
+	routeCacheSeen = 32
+)
+
+// routeCache caches, per concrete (non-wildcard) key, the subscriber entries of the index
+// matching it, so that the steady state of the data path skips keyexpr.Index.AppendMatch.
+//
+// Every control operation bumps gen after committing its index changes (Router.unlock); a
+// cached result is used only when it was computed under the current generation, so it is
+// never stale: a reader that loads generation g and then reads the index sees at least the
+// index state committed before g was published. A result stored under an older generation is
+// never read again (the shard is emptied when it moves to a newer one). A hit takes one
+// uncontended shard mutex and allocates nothing (the lookup m[string(kb)] does not copy kb).
+// Once a shard is half full, a key is cached only at its second miss (seen), so a flood of
+// keys published once stops allocating; it never makes the cache exceed maxRouteCacheKeys.
+type routeCache struct {
+	seed   maphash.Seed
+	gen    atomic.Uint64
+	shards [routeCacheShards]routeShard
+}
+
+// routeShard is one shard of the route cache.
+type routeShard struct {
+	mu  sync.Mutex
+	gen uint64                 // the generation of every entry of m
+	m   map[string][]*subEntry // immutable values: readers use them after unlocking
+	// seen holds the hashes of keys missed once, direct-mapped (any generation).
+	seen [routeCacheSeen]uint64
+	_    [40]byte // keep shards on separate cache lines
+}
+
+// init seeds the shard hash.
+func (c *routeCache) init() { c.seed = maphash.MakeSeed() }
+
+// invalidate makes every cached result obsolete. Called after the index changes are
+// committed.
+func (c *routeCache) invalidate() { c.gen.Add(1) }
+
+// matchSubs returns the subscriber entries whose key intersects ke (whose bytes are kb): from
+// the cache for a concrete key computed under the current generation, otherwise from the
+// index (into sc.subs), caching the result. The returned slice must not be modified.
+func (r *Router) matchSubs(sc *scratch, ke keyexpr.KeyExpr, kb []byte) []*subEntry {
+	if bytes.IndexByte(kb, '*') >= 0 {
+		sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
+		return sc.subs
+	}
+	c := &r.routes
+	g := c.gen.Load() // before reading the index: see routeCache
+	h := maphash.Bytes(c.seed, kb)
+	sh := &c.shards[h%routeCacheShards]
+	sh.mu.Lock()
+	if sh.gen == g {
+		if v, ok := sh.m[string(kb)]; ok {
+			sh.mu.Unlock()
+			return v
+		}
+	}
+	sh.mu.Unlock()
+	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
+	if len(sc.subs) <= maxRouteCacheMatches {
+		sh.store(g, h, kb, sc.subs)
+	}
+	return sc.subs
+}
+
+// store caches subs for key kb (hash h), computed under generation g: at once while the shard
+// is less than half full, then only if kb was missed before.
+func (sh *routeShard) store(g, h uint64, kb []byte, subs []*subEntry) {
+	sh.mu.Lock()
+	defer sh.mu.Unlock()
+	switch {
+	case sh.gen > g:
+		return // computed before a newer control operation: may be stale
+	case sh.gen < g:
+		clear(sh.m)
+		sh.gen = g
+	}
+	if len(sh.m) >= routeCacheShardKeys/2 {
+		if s := &sh.seen[(h/routeCacheShards)%routeCacheSeen]; *s != h {
+			*s = h
+			return
+		}
+	}
+	if len(sh.m) >= routeCacheShardKeys {
+		clear(sh.m)
+	}
+	if sh.m == nil {
+		sh.m = make(map[string][]*subEntry)
+	}
+	var v []*subEntry // nil when nothing matches: keeps no reference to the scratch
+	if len(subs) > 0 {
+		v = slices.Clip(slices.Clone(subs))
+	}
+	sh.m[string(kb)] = v
+}
+
+// len returns the number of cached keys of the current generation (for tests).
+func (c *routeCache) len() int {
+	g := c.gen.Load()
+	n := 0
+	for i := range c.shards {
+		sh := &c.shards[i]
+		sh.mu.Lock()
+		if sh.gen == g {
+			n += len(sh.m)
+		}
+		sh.mu.Unlock()
+	}
+	return n
+}
