@@ -14,7 +14,10 @@
 // batches and sends keep-alives) and one reader goroutine per link. Senders append to the
 // current batch of their priority under a short lock; the writer takes a batch when it is full,
 // when an express message was added, or as soon as it would otherwise go idle, so batching
-// happens under load and an idle transport adds no latency.
+// happens under load and an idle transport adds no latency. The links of a transport share the
+// peer's SN space: while two links are up (a simultaneous dial), a reader holds a frame that
+// skips SNs until the other link delivered them or went, so no frame is lost or reordered
+// when the peer moves from one link to the other.
 //
 // Payloads of received messages alias the link's receive buffer: they are valid only during the
 // PeerHandler.HandleNetwork call that carries them.

@@ -112,7 +112,11 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 	if rx.bytes > 0 {
 		t.expireReassembly(time.Now())
 	}
+	defer t.rxCond.Broadcast()
 	it := &rx.iter
+	if lk != nil {
+		it = &lk.iter
+	}
 	it.Reset(b)
 	drop := false
 	var rel wire.Reliability
@@ -125,6 +129,7 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 				return err
 			}
 			rel = fh.Reliability
+			t.waitTurn(lk, ch, fh.SN)
 			drop = !ch.sn.accept(fh.SN, t.mask)
 			if drop {
 				t.stats.rxDuplicates.Add(1)
@@ -138,7 +143,7 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 			m := it.Transport()
 			switch m.ID {
 			case wire.TransportIDFragment:
-				if err := t.handleFragment(&m.Fragment); err != nil {
+				if err := t.handleFragment(lk, &m.Fragment); err != nil {
 					return err
 				}
 			case wire.TransportIDKeepAlive:
@@ -183,11 +188,12 @@ func (t *Transport) channel(q wire.TransportQoS, rel wire.Reliability, sn uint32
 // complete. As in Rust, a gap, a missing First marker (patch 1) or a message that fails to
 // decode drops the partial message and keeps the link; unlike Rust, a message above
 // RxMaxMessageSize, or partial messages above RxMaxReassembly in all, close the link.
-func (t *Transport) handleFragment(f *wire.Fragment) error {
+func (t *Transport) handleFragment(lk *tlink, f *wire.Fragment) error {
 	ch, err := t.channel(f.QoS, f.Reliability, f.SN)
 	if err != nil {
 		return err
 	}
+	t.waitTurn(lk, ch, f.SN)
 	if !ch.sn.accept(f.SN, t.mask) {
 		t.stats.rxDuplicates.Add(1)
 		return nil

@@ -57,8 +57,9 @@ type Transport struct {
 	writerDone  chan struct{}
 
 	// RX: see rx.go.
-	rxMu sync.Mutex
-	rx   rxState
+	rxMu   sync.Mutex
+	rxCond sync.Cond // on rxMu: a channel's SN moved or a link went (see waitTurn)
+	rx     rxState
 }
 
 // transportOwner is told when a transport is gone (the Manager, or a test).
@@ -79,6 +80,7 @@ type tlink struct {
 	retired   atomic.Bool  // its Close was sent
 	lingerAt  atomic.Int64 // UNIX nanoseconds after which its reader gives up; 0 when not lingering
 	down      atomic.Bool
+	iter      wire.BatchIter // its reader's batch iterator (under t.rxMu)
 }
 
 // newTransport builds a transport on its first link; start launches it.
@@ -108,6 +110,7 @@ func newTransport(cfg *Config, log *slog.Logger, r *hsResult, owner transportOwn
 		q.idx = i
 	}
 	t.rx.init(n, r.peerSN, t.mask)
+	t.rxCond.L = &t.rxMu
 	t.txSize = r.BatchSize
 	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
 	t.links = []*tlink{lk}
@@ -213,6 +216,7 @@ func (t *Transport) down(err error) {
 	t.err = err
 	links := t.links
 	t.mu.Unlock()
+	t.wakeRx()
 	close(t.quit)
 	for _, lk := range links {
 		lk.Close()
@@ -226,6 +230,7 @@ func (t *Transport) linkDown(lk *tlink, err error) {
 	if lk.down.Swap(true) {
 		return
 	}
+	t.wakeRx()
 	lk.Close()
 	t.mu.Lock()
 	if t.state.Load() == stateDown {
