@@ -136,7 +136,7 @@ func TestScoutingGossipCapture(t *testing.T) {
 	if r.zid != bzid || string(r.loc) != b.Locator() || r.err != nil {
 		t.Errorf("Go dialled %v via %s (%v), want %s via %s", r.zid, r.loc, r.err, b.ZID(), b.Locator())
 	}
-	if st := sc.Stats(); st.GossipStates != 3 || st.SkippedNoLocators != 0 || st.DialsStarted != 1 {
-		t.Errorf("stats %+v", st)
+	if stats := sc.Stats(); stats.GossipStates != 3 || stats.SkippedNoLocators != 0 || stats.DialsStarted != 1 {
+		t.Errorf("stats %+v", stats)
 	}
 }
