@@ -91,13 +91,9 @@ func DecodeDeclare(b []byte) (Declare, int, error) {
 // and returns the number of bytes used.
 func (m *Declare) Decode(b []byte) (int, error) {
 	r := newRd(b, "Declare")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDDeclare))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDDeclare {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.declare(m, h)
-		}
+		err = r.declare(m, h)
 	}
 	return r.off, err
 }

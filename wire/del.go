@@ -93,13 +93,9 @@ func (m *Del) append(b []byte) ([]byte, error) {
 func DecodeDel(b []byte) (Del, int, error) {
 	var m Del
 	r := newRd(b, "Del")
-	h, err := r.u8("header")
+	h, err := r.header(byte(DataIDDel))
 	if err == nil {
-		if DataID(h&netIDMask) != DataIDDel {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.del(&m, h)
-		}
+		err = r.del(&m, h)
 	}
 	return m, r.off, err
 }

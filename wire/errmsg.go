@@ -86,13 +86,9 @@ func (m *ErrReply) append(b []byte) ([]byte, error) {
 func DecodeErrReply(b []byte) (ErrReply, int, error) {
 	var m ErrReply
 	r := newRd(b, "Err")
-	h, err := r.u8("header")
+	h, err := r.header(byte(DataIDErr))
 	if err == nil {
-		if DataID(h&netIDMask) != DataIDErr {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.errReply(&m, h)
-		}
+		err = r.errReply(&m, h)
 	}
 	return m, r.off, err
 }

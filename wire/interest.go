@@ -126,13 +126,9 @@ func DecodeInterest(b []byte) (Interest, int, error) {
 // and returns the number of bytes used.
 func (m *Interest) Decode(b []byte) (int, error) {
 	r := newRd(b, "Interest")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDInterest))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDInterest {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.interest(m, h)
-		}
+		err = r.interest(m, h)
 	}
 	return r.off, err
 }

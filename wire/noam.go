@@ -83,13 +83,9 @@ func DecodeNetworkOAM(b []byte) (NetworkOAM, int, error) {
 // m, and returns the number of bytes used.
 func (m *NetworkOAM) Decode(b []byte) (int, error) {
 	r := newRd(b, "OAM")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDOAM))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDOAM {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.networkOAM(m, h)
-		}
+		err = r.networkOAM(m, h)
 	}
 	return r.off, err
 }

@@ -82,13 +82,9 @@ func DecodePush(b []byte) (Push, int, error) {
 // returns the number of bytes used.
 func (m *Push) Decode(b []byte) (int, error) {
 	r := newRd(b, "Push")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDPush))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDPush {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.push(m, h)
-		}
+		err = r.push(m, h)
 	}
 	return r.off, err
 }

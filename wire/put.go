@@ -123,13 +123,9 @@ func (m *Put) append(b []byte) ([]byte, error) {
 func DecodePut(b []byte) (Put, int, error) {
 	var m Put
 	r := newRd(b, "Put")
-	h, err := r.u8("header")
+	h, err := r.header(byte(DataIDPut))
 	if err == nil {
-		if DataID(h&netIDMask) != DataIDPut {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.put(&m, h)
-		}
+		err = r.put(&m, h)
 	}
 	return m, r.off, err
 }

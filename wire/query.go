@@ -140,13 +140,9 @@ func (m *Query) append(b []byte) ([]byte, error) {
 func DecodeQuery(b []byte) (Query, int, error) {
 	var m Query
 	r := newRd(b, "Query")
-	h, err := r.u8("header")
+	h, err := r.header(byte(DataIDQuery))
 	if err == nil {
-		if DataID(h&netIDMask) != DataIDQuery {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.query(&m, h)
-		}
+		err = r.query(&m, h)
 	}
 	return m, r.off, err
 }

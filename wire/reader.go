@@ -19,6 +19,21 @@ func (r *rd) fail(field string, e error) error {
 
 func (r *rd) left() int { return len(r.b) - r.off }
 
+// header reads a message header and checks that its id (the low five bits, in every layer) is
+// want. On a mismatch the cursor goes back to the header: the failure reports offset 0 and the
+// decoder reports no byte used.
+func (r *rd) header(want byte) (byte, error) {
+	h, err := r.u8("header")
+	if err != nil {
+		return 0, err
+	}
+	if h&0x1f != want {
+		r.off = 0
+		return 0, r.fail("header", ErrUnknownMessage)
+	}
+	return h, nil
+}
+
 func (r *rd) u8(field string) (byte, error) {
 	if r.off >= len(r.b) {
 		return 0, r.fail(field, ErrTruncated)

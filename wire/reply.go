@@ -62,13 +62,9 @@ func (m *Reply) append(b []byte) ([]byte, error) {
 func DecodeReply(b []byte) (Reply, int, error) {
 	var m Reply
 	r := newRd(b, "Reply")
-	h, err := r.u8("header")
+	h, err := r.header(byte(DataIDReply))
 	if err == nil {
-		if DataID(h&netIDMask) != DataIDReply {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.reply(&m, h)
-		}
+		err = r.reply(&m, h)
 	}
 	return m, r.off, err
 }

@@ -114,13 +114,9 @@ func DecodeRequest(b []byte) (Request, int, error) {
 // and returns the number of bytes used.
 func (m *Request) Decode(b []byte) (int, error) {
 	r := newRd(b, "Request")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDRequest))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDRequest {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.request(m, h)
-		}
+		err = r.request(m, h)
 	}
 	return r.off, err
 }

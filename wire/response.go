@@ -90,13 +90,9 @@ func DecodeResponse(b []byte) (Response, int, error) {
 // and returns the number of bytes used.
 func (m *Response) Decode(b []byte) (int, error) {
 	r := newRd(b, "Response")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDResponse))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDResponse {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.response(m, h)
-		}
+		err = r.response(m, h)
 	}
 	return r.off, err
 }

@@ -55,13 +55,9 @@ func DecodeResponseFinal(b []byte) (ResponseFinal, int, error) {
 // of m, and returns the number of bytes used.
 func (m *ResponseFinal) Decode(b []byte) (int, error) {
 	r := newRd(b, "ResponseFinal")
-	h, err := r.u8("header")
+	h, err := r.header(byte(NetIDResponseFinal))
 	if err == nil {
-		if NetworkID(h&netIDMask) != NetIDResponseFinal {
-			err = r.failAt(0, "header", ErrUnknownMessage)
-		} else {
-			err = r.responseFinal(m, h)
-		}
+		err = r.responseFinal(m, h)
 	}
 	return r.off, err
 }

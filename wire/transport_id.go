@@ -36,17 +36,7 @@ func IsTransportID(header byte) bool { return header&trIDMask <= byte(TransportI
 const trIDMask = 0x1f
 
 // trHeader reads a header byte and checks that it carries message id want.
-func (r *rd) trHeader(want TransportID) (byte, error) {
-	h, err := r.u8("header")
-	if err != nil {
-		return 0, err
-	}
-	if TransportID(h&trIDMask) != want {
-		r.off = 0
-		return 0, r.fail("header", ErrUnknownMessage)
-	}
-	return h, nil
-}
+func (r *rd) trHeader(want TransportID) (byte, error) { return r.header(byte(want)) }
 
 // trUnknownExts reads the extensions of a message that defines none (Close, KeepAlive): unknown
 // mandatory ones fail, others are kept.
