@@ -248,6 +248,9 @@ func TestManagerLimits(t *testing.T) {
 			if r, ok := ReasonOf(err); !ok || r != ReasonMaxSessions {
 				t.Fatalf("third node: %v", err)
 			}
+			// a counts b's transport after sending its OpenAck, so b's Open can return first:
+			// let a's goroutines settle before reading its counters.
+			synctest.Wait()
 			if s := a.m.Stats(); s.Transports != 1 || s.TransportsOpened != 1 || s.LinksRefused != 1 {
 				t.Fatalf("stats %+v", s)
 			}
