@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 
 	"github.com/gozenoh/zenoh/routing"
 	"github.com/gozenoh/zenoh/session"
@@ -38,6 +39,9 @@ type peer struct {
 	s *Session
 	t *session.Transport
 	f *routing.Face
+	// failed is set by the first message that made routing fail the face: that one disconnects
+	// and is counted; the messages still in flight behind it are dropped.
+	failed atomic.Bool
 }
 
 // HandleNetwork routes one message; a face that exceeds a routing limit is disconnected.
@@ -51,7 +55,13 @@ func (p *peer) HandleNetwork(m *wire.NetworkMessage, rel wire.Reliability) {
 		}
 		return
 	}
+	if p.failed.Load() {
+		return
+	}
 	if err := p.s.rt.Handle(p.f, m, rel); err != nil {
+		if !p.failed.CompareAndSwap(false, true) {
+			return
+		}
 		if p.f.Err() != nil && !p.s.isClosed() {
 			p.s.st.facesClosed.Add(1)
 		}
