@@ -25,8 +25,8 @@
 //
 // # Callbacks and delivery
 //
-// Every callback (subscribers, queryables, matching listeners) runs on a goroutine owned by
-// its entity, never on a transport's reader:
+// Every callback (subscribers, queryables, matching and transport listeners) runs on a
+// goroutine owned by its entity, never on a transport's reader:
 //
 //   - A subscriber's callback is called serially for that subscriber, in delivery order. Its
 //     Sample's Payload and Attachment are valid only during the call (copy them, or
@@ -41,6 +41,8 @@
 //     with the same overflow policies.
 //   - A queryable's callback is called serially for that queryable, with an owned *Query; a
 //     query that finds the queryable's queue full is finished at once, without reply.
+//   - A transport listener's callback (DeclareTransportListener) is called serially, in the
+//     order the session's transports opened and closed.
 //   - A callback that panics is recovered and counted (Stats.CallbackPanics); the session and
 //     the entity keep running.
 //   - Closing an entity (or the session) stops its callbacks: none starts once Close returns,

@@ -352,3 +352,46 @@ func ExampleSession_DeclareQueryable() {
 	}
 	// Output: calc/square 49 true
 }
+
+func ExampleSession_DeclareTransportListener() {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	cfg := zenoh.DefaultConfig()
+	for path, v := range map[string]string{
+		"scouting/multicast/enabled": "false",
+		"listen/endpoints":           `["tcp/127.0.0.1:0"]`,
+	} {
+		if err := cfg.Insert(path, v); err != nil {
+			log.Fatal(err)
+		}
+	}
+	a, err := zenoh.Open(ctx, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer a.Close()
+
+	events := make(chan zenoh.TransportEvent, 4)
+	l, err := a.DeclareTransportListener(func(ev zenoh.TransportEvent) { events <- ev }, zenoh.WithHistory(true))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer l.Close()
+
+	// A second session connects to the first one, then leaves.
+	if err := cfg.Insert("connect/endpoints", `["`+a.Info().Locators[0]+`"]`); err != nil {
+		log.Fatal(err)
+	}
+	b, err := zenoh.Open(ctx, cfg)
+	if err != nil {
+		log.Fatal(err)
+	}
+	ev := <-events
+	fmt.Println(ev.Kind, ev.Transport.WhatAmI, ev.Transport.ZID == b.ZID(), len(a.Transports()))
+	b.Close()
+	ev = <-events
+	fmt.Println(ev.Kind, ev.Transport.WhatAmI, ev.Transport.ZID == b.ZID(), ev.Err != nil)
+	// Output:
+	// opened peer true 1
+	// closed peer true true
+}

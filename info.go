@@ -35,3 +35,8 @@ func (s *Session) Info() SessionInfo {
 	slices.SortFunc(in.Clients, cmp)
 	return in
 }
+
+// Transports describes the session's open transports, in ZID order: those reported Opened,
+// and not yet Closed, to transport listeners (see DeclareTransportListener), each with its
+// links and counters now.
+func (s *Session) Transports() []TransportInfo { return s.tev.transports() }

@@ -31,6 +31,7 @@ func (n node) TransportUp(t *session.Transport) (session.PeerHandler, error) {
 		}
 	}
 	s.log.Debug("zenoh: transport up", "peer", info.ZID, "whatami", info.WhatAmI)
+	s.tev.opened(t)
 	return p, nil
 }
 
@@ -71,9 +72,10 @@ func (p *peer) HandleNetwork(m *wire.NetworkMessage, rel wire.Reliability) {
 	}
 }
 
-// TransportDown removes the face and tells scouting.
+// TransportDown removes the face and tells scouting and the transport listeners.
 func (p *peer) TransportDown(err error) {
 	p.s.rt.CloseFace(p.f)
+	p.s.tev.closed(p.t, err)
 	if p.s.sc != nil {
 		p.s.sc.TransportDown(p.t.ZID())
 	}

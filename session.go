@@ -42,6 +42,8 @@ type Session struct {
 	mu       sync.Mutex
 	closed   bool
 	entities map[entity]struct{}
+
+	tev transportHub // the open transports and the transport listeners
 }
 
 // entity is something a session declared and must close with it.

@@ -41,6 +41,10 @@ type Stats struct {
 	FacesClosed uint64
 	// GossipErrors counts gossip messages that were malformed or came from unknown links.
 	GossipErrors uint64
+	// TransportEventsDropped counts the transport events that a transport listener whose
+	// callback fell behind never delivered (the Opened and Closed pairs of transports that came
+	// and went while its queue was full; see TransportListener).
+	TransportEventsDropped uint64
 
 	// Routing, Transport and Scouting are the counters of the layers below; Transports has one
 	// entry per open transport.
@@ -54,8 +58,15 @@ type Stats struct {
 type TransportInfo struct {
 	ZID     ZenohID
 	WhatAmI WhatAmI
-	Links   []LinkInfo
+	QoS     bool       // the transport has the eight priorities' channels
+	Links   []LinkInfo // the active link first
 	Stats   TransportStats
+}
+
+// transportInfoOf describes t.
+func transportInfoOf(t *session.Transport) TransportInfo {
+	info := t.Info()
+	return TransportInfo{ZID: info.ZID, WhatAmI: info.WhatAmI, QoS: info.QoS, Links: t.Links(), Stats: t.Stats()}
 }
 
 // LinkInfo describes one link of a transport.
@@ -66,6 +77,8 @@ type apiCounters struct {
 	samplesDelivered, samplesDropped, callbackPanics atomic.Uint64
 	queriesDelivered, queriesDropped, repliesDropped atomic.Uint64
 	facesClosed, gossipErrors                        atomic.Uint64
+
+	transportEventsDropped atomic.Uint64
 }
 
 // Stats returns a snapshot of the session's counters.
@@ -83,12 +96,12 @@ func (s *Session) Stats() Stats {
 		Routing:          s.rt.Stats(),
 		Transport:        s.mgr.Stats(),
 	}
+	st.TransportEventsDropped = c.transportEventsDropped.Load()
 	if s.sc != nil {
 		st.Scouting = s.sc.Stats()
 	}
 	for _, t := range s.mgr.Transports() {
-		info := t.Info()
-		st.Transports = append(st.Transports, TransportInfo{ZID: info.ZID, WhatAmI: info.WhatAmI, Links: t.Links(), Stats: t.Stats()})
+		st.Transports = append(st.Transports, transportInfoOf(t))
 	}
 	return st
 }

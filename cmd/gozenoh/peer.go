@@ -4,29 +4,26 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/gozenoh/zenoh"
 )
 
-// zPeerPoll is how often peer looks at the session's transports for changes.
-const zPeerPoll = 250 * time.Millisecond
-
 const peerUsage = `usage: gozenoh peer [-l ENDPOINT] [-e ENDPOINT] [--stats D] [--timeout D] [flags]
 
 Runs a Zenoh peer (or, with -m client, a client) until CTRL-C or D (--timeout): it listens,
 connects, discovers other nodes by multicast scouting and gossip unless disabled, and routes
-their publications, queries and liveliness between them. It prints what happens to its
-transports (looked at every 250 ms):
+their publications, queries and liveliness between them. It prints its transports as they
+open (those already open first) and close, with why they closed:
   >> [Peer] Session ZID (peer) on [tcp/192.0.2.1:7447]
   >> [Peer] Transport up: ZID (peer) tcp/LOCAL -> tcp/REMOTE
-  >> [Peer] Transport down: ZID (peer)
+  >> [Peer] Transport down: ZID (peer): REASON
   >> [Peer] Stats: transports=1 opened=1 tx=... rx=... hellos=... dials=... (with --stats D, every D)
 With --json: {"event":"ready","zid":"...","mode":"peer","locators":[...]},
 {"event":"transport_up","zid":"...","whatami":"peer","links":[{"local":"...","remote":"...","outbound":true}]},
-{"event":"transport_down","zid":"...","whatami":"peer"} and {"event":"stats",...}.
+{"event":"transport_down","zid":"...","whatami":"peer","links":[...],"reason":"..."} and
+{"event":"stats",...}.
 Use -v (or --log-level debug) for the session's own logs.
 `
 
@@ -69,18 +66,38 @@ func zPeerReady(in *zenoh.SessionInfo) (string, zObj) {
 func zTransportUp(t *zenoh.TransportInfo) (string, zObj) {
 	var b strings.Builder
 	b.WriteString(">> [Peer] Transport up: " + t.ZID.String() + " (" + t.WhatAmI.String() + ")")
-	links := make([]zObj, 0, len(t.Links))
 	for _, l := range t.Links {
 		b.WriteString(" " + l.Local + " -> " + l.Remote)
-		links = append(links, zObj{{"local", l.Local}, {"remote", l.Remote}, {"outbound", l.Outbound}})
 	}
-	return b.String(), zObj{{"event", "transport_up"}, {"zid", t.ZID.String()}, {"whatami", t.WhatAmI.String()}, {"links", links}}
+	return b.String(), zObj{{"event", "transport_up"}, {"zid", t.ZID.String()}, {"whatami", t.WhatAmI.String()}, {"links", zLinks(t.Links)}}
 }
 
-// zTransportDown renders a transport that went away.
-func zTransportDown(t *zenoh.TransportInfo) (string, zObj) {
-	return ">> [Peer] Transport down: " + t.ZID.String() + " (" + t.WhatAmI.String() + ")",
-		zObj{{"event", "transport_down"}, {"zid", t.ZID.String()}, {"whatami", t.WhatAmI.String()}}
+// zLinks renders a transport's links.
+func zLinks(ls []zenoh.LinkInfo) []zObj {
+	out := make([]zObj, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, zObj{{"local", l.Local}, {"remote", l.Remote}, {"outbound", l.Outbound}})
+	}
+	return out
+}
+
+// zTransportDown renders a transport that went away, and why.
+func zTransportDown(t *zenoh.TransportInfo, why error) (string, zObj) {
+	text := ">> [Peer] Transport down: " + t.ZID.String() + " (" + t.WhatAmI.String() + ")"
+	obj := zObj{{"event", "transport_down"}, {"zid", t.ZID.String()}, {"whatami", t.WhatAmI.String()}, {"links", zLinks(t.Links)}}
+	if why != nil {
+		text += ": " + why.Error()
+		obj = obj.add("reason", why.Error())
+	}
+	return text, obj
+}
+
+// zTransportEvent renders a transport event.
+func zTransportEvent(ev *zenoh.TransportEvent) (string, zObj) {
+	if ev.Kind == zenoh.TransportClosed {
+		return zTransportDown(&ev.Transport, ev.Err)
+	}
+	return zTransportUp(&ev.Transport)
 }
 
 // zStatsLine renders a summary of the session's counters.
@@ -97,28 +114,6 @@ func zStatsLine(st *zenoh.Stats) (string, zObj) {
 		{"tx_messages", tx}, {"rx_messages", rx}, {"hellos", st.Scouting.HellosAccepted},
 		{"dials_started", st.Scouting.DialsStarted}, {"dials_succeeded", st.Scouting.DialsSucceeded},
 		{"samples_delivered", st.SamplesDelivered}, {"samples_dropped", st.SamplesDropped}}
-}
-
-// zTransportDiff returns the transports of cur that are not in prev (up) and those of prev
-// that are not in cur (down), each sorted by ZID.
-func zTransportDiff(prev, cur []zenoh.TransportInfo) (up, down []zenoh.TransportInfo) {
-	has := func(ts []zenoh.TransportInfo, z zenoh.ZenohID) bool {
-		return slices.ContainsFunc(ts, func(t zenoh.TransportInfo) bool { return t.ZID == z })
-	}
-	for _, t := range cur {
-		if !has(prev, t.ZID) {
-			up = append(up, t)
-		}
-	}
-	for _, t := range prev {
-		if !has(cur, t.ZID) {
-			down = append(down, t)
-		}
-	}
-	cmp := func(a, b zenoh.TransportInfo) int { return a.ZID.Compare(b.ZID) }
-	slices.SortFunc(up, cmp)
-	slices.SortFunc(down, cmp)
-	return up, down
 }
 
 func runPeer(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
@@ -140,33 +135,33 @@ func runPeer(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.
 	in := s.Info()
 	p.emit(zPeerReady(&in))
 	p.note("Press CTRL-C to quit...")
-	poll := time.NewTicker(zPeerPoll)
-	defer poll.Stop()
+	// The listener prints from its own goroutine (the printer is safe for concurrent use) and
+	// tells the loop below when a write failed.
+	failed := make(chan struct{}, 1)
+	l, err := s.DeclareTransportListener(func(ev zenoh.TransportEvent) {
+		p.emit(zTransportEvent(&ev))
+		if p.err() != nil {
+			select {
+			case failed <- struct{}{}:
+			default:
+			}
+		}
+	}, zenoh.WithHistory(true))
+	if err != nil {
+		return err
+	}
+	defer l.Close()
 	var statsC <-chan time.Time
 	if a.stats > 0 {
 		st := time.NewTicker(a.stats)
 		defer st.Stop()
 		statsC = st.C
 	}
-	var prev []zenoh.TransportInfo
-	check := func() {
-		cur := s.Stats().Transports
-		up, down := zTransportDiff(prev, cur)
-		for i := range down {
-			p.emit(zTransportDown(&down[i]))
-		}
-		for i := range up {
-			p.emit(zTransportUp(&up[i]))
-		}
-		prev = cur
-	}
-	check()
 	for {
 		select {
 		case <-ctx.Done():
 			return p.err()
-		case <-poll.C:
-			check()
+		case <-failed:
 		case <-statsC:
 			st := s.Stats()
 			p.emit(zStatsLine(&st))

@@ -31,23 +31,6 @@ func zZID(t *testing.T, s string) zenoh.ZenohID {
 	return z
 }
 
-func TestTransportDiff(t *testing.T) {
-	a := zenoh.TransportInfo{ZID: zZID(t, "a"), WhatAmI: zenoh.WhatAmIPeer}
-	b := zenoh.TransportInfo{ZID: zZID(t, "b"), WhatAmI: zenoh.WhatAmIPeer}
-	c := zenoh.TransportInfo{ZID: zZID(t, "c"), WhatAmI: zenoh.WhatAmIClient}
-	up, down := zTransportDiff(nil, []zenoh.TransportInfo{c, a})
-	if len(up) != 2 || up[0].ZID != a.ZID || up[1].ZID != c.ZID || len(down) != 0 {
-		t.Fatalf("first: up %v down %v", up, down)
-	}
-	up, down = zTransportDiff([]zenoh.TransportInfo{a, c}, []zenoh.TransportInfo{b, a})
-	if len(up) != 1 || up[0].ZID != b.ZID || len(down) != 1 || down[0].ZID != c.ZID {
-		t.Fatalf("change: up %v down %v", up, down)
-	}
-	if up, down = zTransportDiff([]zenoh.TransportInfo{a}, []zenoh.TransportInfo{a}); up != nil || down != nil {
-		t.Fatalf("no change: up %v down %v", up, down)
-	}
-}
-
 func TestPeerOutput(t *testing.T) {
 	tr := zenoh.TransportInfo{ZID: zZID(t, "a1"), WhatAmI: zenoh.WhatAmIPeer,
 		Links: []zenoh.LinkInfo{{Local: "tcp/127.0.0.1:1", Remote: "tcp/127.0.0.1:2", Outbound: true}}}
@@ -58,9 +41,22 @@ func TestPeerOutput(t *testing.T) {
 	if got, want := zMarshal(t, obj), `{"event":"transport_up","zid":"a1","whatami":"peer","links":[{"local":"tcp/127.0.0.1:1","remote":"tcp/127.0.0.1:2","outbound":true}]}`; got != want {
 		t.Errorf("got %s want %s", got, want)
 	}
-	text, obj = zTransportDown(&tr)
-	if text != ">> [Peer] Transport down: a1 (peer)" || zMarshal(t, obj) != `{"event":"transport_down","zid":"a1","whatami":"peer"}` {
-		t.Errorf("down: %q %s", text, zMarshal(t, obj))
+	ev := zenoh.TransportEvent{Kind: zenoh.TransportOpened, Transport: tr}
+	if text2, obj2 := zTransportEvent(&ev); text2 != text || zMarshal(t, obj2) != zMarshal(t, obj) {
+		t.Errorf("opened event: %q %s", text2, zMarshal(t, obj2))
+	}
+	ev = zenoh.TransportEvent{Kind: zenoh.TransportClosed, Transport: tr, Err: errors.New("lease expired")}
+	text, obj = zTransportEvent(&ev)
+	if want := ">> [Peer] Transport down: a1 (peer): lease expired"; text != want {
+		t.Errorf("down: got %q want %q", text, want)
+	}
+	if got, want := zMarshal(t, obj), `{"event":"transport_down","zid":"a1","whatami":"peer","links":[{"local":"tcp/127.0.0.1:1","remote":"tcp/127.0.0.1:2","outbound":true}],"reason":"lease expired"}`; got != want {
+		t.Errorf("down: got %s want %s", got, want)
+	}
+	tr.Links = nil
+	text, obj = zTransportDown(&tr, nil)
+	if text != ">> [Peer] Transport down: a1 (peer)" || zMarshal(t, obj) != `{"event":"transport_down","zid":"a1","whatami":"peer","links":[]}` {
+		t.Errorf("down without reason: %q %s", text, zMarshal(t, obj))
 	}
 	in := zenoh.SessionInfo{ZID: zZID(t, "b2"), WhatAmI: zenoh.WhatAmIPeer}
 	text, obj = zPeerReady(&in)
