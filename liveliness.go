@@ -65,7 +65,7 @@ func (t *LivelinessToken) wait()     {}
 // SampleKindDelete sample when it goes. With WithHistory(true), the tokens alive now are
 // reported first. Delivery follows the Subscriber contract.
 func (l *Liveliness) DeclareSubscriber(key string, fn func(Sample), opts ...SubscriberOption) (*Subscriber, error) {
-	ke, sub, err := l.s.newSubscriber(key, fn, opts)
+	ke, sub, err := l.s.newSubscriber(key, fn, opts, false)
 	if err != nil {
 		return nil, err
 	}

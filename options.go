@@ -55,6 +55,7 @@ type subConfig struct {
 	policy       OverflowPolicy
 	blockTimeout time.Duration
 	history      bool
+	direct       bool
 }
 
 // qablConfig is a queryable's declaration.

@@ -22,6 +22,7 @@ type Publisher struct {
 	key    keyexpr.KeyExpr
 	def    putConfig
 	rel    Reliability
+	route  *routing.PublisherRoute
 	closed atomic.Bool
 
 	mu        sync.Mutex
@@ -41,7 +42,7 @@ func (s *Session) DeclarePublisher(key string, opts ...PublisherOption) (*Publis
 	if err := c.encoding.check(); err != nil {
 		return nil, err
 	}
-	p := &Publisher{s: s, key: ke, rel: c.reliability,
+	p := &Publisher{s: s, key: ke, rel: c.reliability, route: s.rt.NewPublisherRoute(ke),
 		def: putConfig{encoding: c.encoding, priority: c.priority, cc: c.cc, express: c.express}}
 	if err := s.register(p); err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func (p *Publisher) Put(ctx context.Context, payload []byte, opts ...PutOption) 
 	for _, o := range opts {
 		c = o.applyPut(c)
 	}
-	return p.s.publish(ctx, p.key, wire.DataIDPut, payload, &c, p.rel)
+	return p.s.publishRoute(ctx, p.route, wire.DataIDPut, payload, &c, p.rel)
 }
 
 // Delete publishes the deletion of the publisher's key.
@@ -73,7 +74,7 @@ func (p *Publisher) Delete(ctx context.Context, opts ...PutOption) error {
 	for _, o := range opts {
 		c = o.applyPut(c)
 	}
-	return p.s.publish(ctx, p.key, wire.DataIDDel, nil, &c, p.rel)
+	return p.s.publishRoute(ctx, p.route, wire.DataIDDel, nil, &c, p.rel)
 }
 
 // Matching reports whether some subscriber, in this session or a connected node, currently

@@ -5,6 +5,7 @@ import (
 	"unsafe"
 
 	"github.com/gozenoh/zenoh/keyexpr"
+	"github.com/gozenoh/zenoh/routing"
 	"github.com/gozenoh/zenoh/wire"
 )
 
@@ -47,6 +48,16 @@ func (s *Session) Delete(ctx context.Context, key string, opts ...PutOption) err
 
 // publish routes one Put or Del of the local session.
 func (s *Session) publish(ctx context.Context, ke keyexpr.KeyExpr, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
+	return s.publishOn(ctx, ke, nil, kind, payload, c, rel)
+}
+
+// publishRoute routes one Put or Del of a declared publisher, through its cached route.
+func (s *Session) publishRoute(ctx context.Context, pr *routing.PublisherRoute, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
+	return s.publishOn(ctx, pr.Key(), pr, kind, payload, c, rel)
+}
+
+// publishOn routes one Put or Del on ke, through pr when not nil.
+func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing.PublisherRoute, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -60,7 +71,8 @@ func (s *Session) publish(ctx context.Context, ke keyexpr.KeyExpr, kind wire.Dat
 	if ts.IsZero() && s.stamp {
 		ts = s.clock.now()
 	}
-	p := s.pushes.Get().(*wire.Push)
+	m := s.pushes.Get().(*wire.NetworkMessage)
+	p := &m.Push
 	p.QoS = wire.NewNetQoS(c.priority, c.cc, c.express)
 	p.Body.ID = kind
 	if kind == wire.DataIDPut {
@@ -77,9 +89,14 @@ func (s *Session) publish(ctx context.Context, ke keyexpr.KeyExpr, kind wire.Dat
 		b.HasTimestamp, b.Timestamp = !ts.IsZero(), ts.toWire()
 		b.HasAttachment, b.Attachment = c.attachment != nil, c.attachment
 	}
-	err := s.rt.Publish(ke, p, rel)
+	var err error
+	if pr != nil {
+		err = s.rt.PublishMessage(pr, m, rel)
+	} else {
+		err = s.rt.Publish(ke, p, rel)
+	}
 	*p = wire.Push{}
-	s.pushes.Put(p)
+	s.pushes.Put(m)
 	return closedErr(err)
 }
 

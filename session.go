@@ -31,7 +31,7 @@ type Session struct {
 	sc  *scouting.Scouter // nil when neither multicast scouting nor gossip runs
 
 	st     apiCounters
-	pushes sync.Pool // *wire.Push scratch messages of Put and Delete
+	pushes sync.Pool // *wire.NetworkMessage scratch messages of Put and Delete (their Push)
 
 	bg       context.Context // cancelled by Close: bounds background dials
 	bgCancel context.CancelFunc
@@ -87,7 +87,7 @@ func Open(ctx context.Context, cfg Config, opts ...OpenOption) (*Session, error)
 		entities: make(map[entity]struct{}),
 	}
 	s.bg, s.bgCancel = context.WithCancel(context.Background())
-	s.pushes.New = func() any { return new(wire.Push) }
+	s.pushes.New = func() any { return &wire.NetworkMessage{ID: wire.NetIDPush} }
 	scfg, err := sessionConfig(&cfg, zid, mode, oc.logger)
 	if err != nil {
 		s.bgCancel()

@@ -131,6 +131,14 @@ type interner struct {
 	m map[string]string
 }
 
+// getString returns a string equal to str that does not alias it (str may alias a buffer).
+func (in *interner) getString(str string) string {
+	if s, ok := in.m[str]; ok {
+		return s
+	}
+	return in.get([]byte(str))
+}
+
 // get returns b as a string.
 func (in *interner) get(b []byte) string {
 	if s, ok := in.m[string(b)]; ok {

@@ -27,10 +27,14 @@ import (
 // delivers to it for at most one block timeout); other subscribers and the session go on. A
 // callback that panics is recovered and counted (Stats.CallbackPanics); the subscriber keeps
 // running.
+//
+// WithDirect trades that isolation for speed: the callback then runs on the delivering
+// goroutine itself, still serially, with no queue and no copy (see WithDirect).
 type Subscriber struct {
 	s   *Session
 	key string
-	q   *sampleQueue
+	q   *sampleQueue // queued delivery (nil when direct)
+	d   *directSink  // direct delivery (WithDirect)
 	st  subCounters
 
 	mu sync.Mutex
@@ -57,14 +61,18 @@ func (c *subCounters) snapshot() SubscriberStats {
 // called with every sample published on a key that intersects it, by this session or by
 // connected nodes. See Subscriber for the delivery contract.
 func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...SubscriberOption) (*Subscriber, error) {
-	ke, sub, err := s.newSubscriber(key, fn, opts)
+	ke, sub, err := s.newSubscriber(key, fn, opts, true)
 	if err != nil {
 		return nil, err
 	}
-	q := sub.q
-	rs, err := s.rt.DeclareSubscriber(ke, func(rsm *routing.Sample) {
-		q.pushSample(rsm.Key.String(), rsm.Push, rsm.Reliability)
-	})
+	var deliver func(*routing.Sample)
+	if d := sub.d; d != nil {
+		deliver = d.deliver
+	} else {
+		q := sub.q
+		deliver = func(rsm *routing.Sample) { q.pushSample(rsm.Key.String(), rsm.Push, rsm.Reliability) }
+	}
+	rs, err := s.rt.DeclareSubscriber(ke, deliver)
 	if err != nil {
 		sub.Close()
 		return nil, closedErr(err)
@@ -75,8 +83,9 @@ func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...Subscri
 	return sub, nil
 }
 
-// newSubscriber validates key and starts a subscriber's delivery.
-func (s *Session) newSubscriber(key string, fn func(Sample), opts []SubscriberOption) (keyexpr.KeyExpr, *Subscriber, error) {
+// newSubscriber validates key and starts a subscriber's delivery: direct (WithDirect, when
+// allowed) or through a queue and its goroutine.
+func (s *Session) newSubscriber(key string, fn func(Sample), opts []SubscriberOption, directOK bool) (keyexpr.KeyExpr, *Subscriber, error) {
 	ke, err := keyexpr.New(key)
 	if err != nil {
 		return ke, nil, err
@@ -86,6 +95,13 @@ func (s *Session) newSubscriber(key string, fn func(Sample), opts []SubscriberOp
 		c = o.applySubscriber(c)
 	}
 	sub := &Subscriber{s: s, key: ke.String()}
+	if c.direct && directOK {
+		sub.d = &directSink{fn: fn, st: &sub.st, sess: &s.st, onErr: s.logPanic("subscriber " + key)}
+		if err := s.register(sub); err != nil {
+			return ke, nil, err
+		}
+		return ke, sub, nil
+	}
 	sub.q = newSampleQueue(c, &sub.st, &s.st, s.logPanic("subscriber "+key))
 	if err := s.register(sub); err != nil {
 		return ke, nil, err
@@ -114,12 +130,28 @@ func (sub *Subscriber) Close() error {
 		if ls != nil {
 			_ = ls.Undeclare()
 		}
-		sub.q.close()
+		sub.stop()
 		sub.s.unregister(sub)
 	})
-	sub.q.wait()
+	sub.wait()
 	return nil
 }
 
-func (sub *Subscriber) shutdown() { sub.once.Do(sub.q.close) }
-func (sub *Subscriber) wait()     { sub.q.wait() }
+// stop ends delivery: no callback starts once it has returned.
+func (sub *Subscriber) stop() {
+	if sub.d != nil {
+		sub.d.closed.Store(true)
+		return
+	}
+	sub.q.close()
+}
+
+func (sub *Subscriber) shutdown() { sub.once.Do(sub.stop) }
+
+// wait waits for the queued delivery's goroutine to end (see sampleQueue.wait); a direct
+// subscriber has none.
+func (sub *Subscriber) wait() {
+	if sub.q != nil {
+		sub.q.wait()
+	}
+}

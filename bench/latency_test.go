@@ -24,17 +24,23 @@ func reportLatency(b *testing.B, rtts []time.Duration) {
 // BenchmarkPingPongGo measures the round trip of a 64-byte sample between two Go sessions in
 // the same process over loopback TCP: a publishes on bench/ping, b's subscriber publishes the
 // payload back on bench/pong from its callback, a's subscriber wakes the loop.
-func BenchmarkPingPongGo(b *testing.B) {
+func BenchmarkPingPongGo(b *testing.B) { pingPongGo(b) }
+
+// BenchmarkPingPongGoDirect is BenchmarkPingPongGo with direct subscribers (WithDirect: the
+// callbacks run on the transports' readers, as Zenoh's callbacks do).
+func BenchmarkPingPongGoDirect(b *testing.B) { pingPongGo(b, zenoh.WithDirect(true)) }
+
+func pingPongGo(b *testing.B, subOpts ...zenoh.SubscriberOption) {
 	a, c := goPair(b)
 	pong := make(chan struct{}, 1)
-	subA, err := a.DeclareSubscriber("bench/pong", func(zenoh.Sample) { pong <- struct{}{} })
+	subA, err := a.DeclareSubscriber("bench/pong", func(zenoh.Sample) { pong <- struct{}{} }, subOpts...)
 	must(b, err)
 	defer subA.Close()
 	back, err := c.DeclarePublisher("bench/pong", zenoh.WithExpress(true), zenoh.WithCongestionControl(zenoh.CongestionControlBlock))
 	must(b, err)
 	defer back.Close()
 	ctx := context.Background()
-	subC, err := c.DeclareSubscriber("bench/ping", func(s zenoh.Sample) { _ = back.Put(ctx, s.Payload) })
+	subC, err := c.DeclareSubscriber("bench/ping", func(s zenoh.Sample) { _ = back.Put(ctx, s.Payload) }, subOpts...)
 	must(b, err)
 	defer subC.Close()
 	ping, err := a.DeclarePublisher("bench/ping", zenoh.WithExpress(true), zenoh.WithCongestionControl(zenoh.CongestionControlBlock))

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -29,14 +30,25 @@ func TestBenchHelperProcess(t *testing.T) {
 	if os.Getenv(benchHelperEnv) != "sub" {
 		return
 	}
+	if path := os.Getenv(benchHelperEnv + "_CPUPROFILE"); path != "" {
+		f, err := os.Create(path)
+		must(t, err)
+		must(t, pprof.StartCPUProfile(f))
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
 	s := open(t, peerConfig(t, ""))
 	var n, want atomic.Int64
 	done := make(chan struct{}, 1)
+	opts := []zenoh.SubscriberOption{zenoh.WithQueue(4096, zenoh.Block), zenoh.WithBlockTimeout(time.Minute)}
+	if os.Getenv(benchHelperEnv+"_DIRECT") != "" {
+		opts = append(opts, zenoh.WithDirect(true))
+	}
 	sub, err := s.DeclareSubscriber("bench/tp", func(zenoh.Sample) {
 		if n.Add(1) == want.Load() {
 			done <- struct{}{}
 		}
-	}, zenoh.WithQueue(4096, zenoh.Block), zenoh.WithBlockTimeout(time.Minute))
+	}, opts...)
 	must(t, err)
 	defer sub.Close()
 	fmt.Println("ready", s.Info().Locators[0])
@@ -53,7 +65,6 @@ func TestBenchHelperProcess(t *testing.T) {
 			}()
 		}
 	}
-	os.Exit(0)
 }
 
 // batchFor is how many samples one iteration of a process benchmark sends.
@@ -69,12 +80,21 @@ func batchFor(size int) int {
 
 // BenchmarkThroughputGoProcess is BenchmarkThroughputGo with the subscriber in another process
 // (the test binary re-executed): each iteration publishes a batch of samples and waits until
-// the subscriber counted them all.
-func BenchmarkThroughputGoProcess(b *testing.B) {
+// the subscriber counted them all. The subscriber's callback is queued (the default delivery).
+func BenchmarkThroughputGoProcess(b *testing.B) { throughputProcess(b, false) }
+
+// BenchmarkThroughputGoProcessDirect is BenchmarkThroughputGoProcess with a direct subscriber
+// (WithDirect: the callback runs on the transport's reader, as Zenoh's callbacks do).
+func BenchmarkThroughputGoProcessDirect(b *testing.B) { throughputProcess(b, true) }
+
+func throughputProcess(b *testing.B, direct bool) {
 	for _, sz := range sizes {
 		b.Run("size="+sz.name, func(b *testing.B) {
 			cmd := exec.Command(os.Args[0], "-test.run=^TestBenchHelperProcess$", "-test.count=1")
 			cmd.Env = append(os.Environ(), benchHelperEnv+"=sub")
+			if direct {
+				cmd.Env = append(cmd.Env, benchHelperEnv+"_DIRECT=1")
+			}
 			cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 			cmd.Stderr = os.Stderr
 			in, err := cmd.StdinPipe()
@@ -83,9 +103,10 @@ func BenchmarkThroughputGoProcess(b *testing.B) {
 			must(b, err)
 			must(b, cmd.Start())
 			b.Cleanup(func() {
-				in.Close()
-				cmd.Process.Kill()
+				in.Close() // the helper returns (writing its profile, if asked) once stdin ends
+				t := time.AfterFunc(5*time.Second, func() { cmd.Process.Kill() })
 				cmd.Wait()
+				t.Stop()
 			})
 			lines := make(chan string, 4)
 			go func() {

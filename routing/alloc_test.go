@@ -107,6 +107,30 @@ func TestPublishToRemoteFacesDoesNotAllocate(t *testing.T) {
 	}
 }
 
+func TestPublishRouteDoesNotAllocate(t *testing.T) {
+	x := newPushFixture(t, 3)
+	pr := x.r.NewPublisherRoute(ke(t, "cluster/mailbox/42"))
+	p := putPush("hi")
+	publish := func() {
+		if err := x.r.PublishRoute(pr, p, wire.Reliable); err != nil {
+			t.Fatal(err)
+		}
+	}
+	publish()
+	before := x.local.Load()
+	if a := testing.AllocsPerRun(1000, publish); a != 0 && !raceEnabled {
+		t.Errorf("%v allocations per PublishRoute", a)
+	}
+	if x.local.Load()-before != 1001 {
+		t.Fatalf("%d local deliveries", x.local.Load()-before)
+	}
+	for i, s := range x.outs {
+		if s.n.Load() != 1002 {
+			t.Fatalf("face %d got %d pushes", i, s.n.Load())
+		}
+	}
+}
+
 func TestForwardPeerToClientDoesNotAllocate(t *testing.T) {
 	x := newPushFixture(t, 0)
 	cs := &encSender{}
@@ -139,6 +163,20 @@ func BenchmarkPublishToRemoteFaces(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = x.r.Publish(k, p, wire.Reliable)
+			}
+		})
+	}
+}
+
+func BenchmarkPublishRoute(b *testing.B) {
+	for _, n := range []int{1, 10} {
+		b.Run(fmt.Sprintf("faces=%d", n), func(b *testing.B) {
+			x := newPushFixture(b, n)
+			pr := x.r.NewPublisherRoute(ke(b, "cluster/mailbox/42"))
+			p := putPush("hi")
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = x.r.PublishRoute(pr, p, wire.Reliable)
 			}
 		})
 	}

@@ -1,6 +1,9 @@
 package routing
 
 import (
+	"bytes"
+	"unsafe"
+
 	"github.com/gozenoh/zenoh/keyexpr"
 	"github.com/gozenoh/zenoh/wire"
 )
@@ -15,27 +18,58 @@ type Sample struct {
 	Source      *Face // the face it came from (Router.Local() for local publications)
 }
 
-// routePush routes a Push received from remote face src.
-func (r *Router) routePush(src *Face, p *wire.Push, rel wire.Reliability) {
+// routePush routes a Push received from remote face src. m.Push's wire expression is changed
+// while it is forwarded and restored before local subscribers see it.
+func (r *Router) routePush(src *Face, m *wire.NetworkMessage, rel wire.Reliability) {
 	sc := getScratch()
-	ke, kb, st := sc.resolve(src, &p.WireExpr)
+	kb, st := sc.resolveBytes(src, &m.Push.WireExpr)
 	if st != resolved {
 		r.st.pushesDropped.Add(1)
 		putScratch(sc)
 		return
 	}
-	r.dispatchPush(src, ke, kb, p, rel, sc)
+	var rt *route
+	if bytes.IndexByte(kb, '*') < 0 {
+		g := r.routes.gen.Load() // before reading the index: see routeCache
+		if rt = r.routes.lookup(kb, g); rt == nil {
+			// The string aliases kb; it is only used while kb is valid (documented on Sample.Key).
+			ke, err := keyexpr.New(unsafe.String(&kb[0], len(kb)))
+			if err != nil {
+				r.st.pushesDropped.Add(1)
+				putScratch(sc)
+				return
+			}
+			rt = r.cachedRoute(sc, ke, kb, g, true)
+		}
+	} else {
+		ke, err := keyexpr.New(unsafe.String(&kb[0], len(kb)))
+		if err != nil {
+			r.st.pushesDropped.Add(1)
+			putScratch(sc)
+			return
+		}
+		rt = r.scratchRoute(sc, ke, kb)
+	}
+	r.sendRoute(src, rt, m, rel, sc)
 	putScratch(sc)
+}
+
+// scratchRoute returns the route of a wildcard key (not cached), built in sc.
+func (r *Router) scratchRoute(sc *scratch, ke keyexpr.KeyExpr, kb []byte) *route {
+	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
+	rt := &sc.route
+	r.buildRoute(rt, ke, kb, sc.subs, false)
+	return rt
 }
 
 // Publish routes a publication of the local session on key: to every remote face with a
 // matching subscriber (once per face), to the peers whose initial declarations have not all
 // arrived yet, and to the local subscribers whose key intersects. p.WireExpr is ignored (the
-// faces receive key with scope 0); p.QoS, timestamps and the body are forwarded as they are.
-// Set p.QoS to wire.NetQoSDefault (0x05) for default QoS: the zero value means Control
-// priority. p is only read during the call; local subscriber callbacks run synchronously on
-// the calling goroutine. Publish allocates nothing in the steady state. It returns ErrClosed
-// after Close.
+// faces receive key, or an expression id they declared for it); p.QoS, timestamps and the body
+// are forwarded as they are. Set p.QoS to wire.NetQoSDefault (0x05) for default QoS: the zero
+// value means Control priority. p is only read during the call; local subscriber callbacks run
+// synchronously on the calling goroutine. Publish allocates nothing in the steady state. It
+// returns ErrClosed after Close.
 func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability) error {
 	if key.IsZero() {
 		return ErrZeroKey
@@ -45,69 +79,112 @@ func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability
 	}
 	sc := getScratch()
 	n := copy(sc.kbuf[:], key.String())
-	r.dispatchPush(r.local, key, sc.kbuf[:n], p, rel, sc)
+	kb := sc.kbuf[:n]
+	var rt *route
+	if bytes.IndexByte(kb, '*') < 0 {
+		rt = r.cachedRoute(sc, key, kb, r.routes.gen.Load(), true)
+	} else {
+		rt = r.scratchRoute(sc, key, kb)
+	}
+	m := &sc.out
+	m.ID = wire.NetIDPush
+	m.Push = *p
+	r.sendRoute(r.local, rt, m, rel, sc)
 	putScratch(sc)
 	return nil
 }
 
-// dispatchPush sends a publication on key ke (whose bytes are kb) from face src to its
-// destinations. Lock-free: the subscriber index is read through its left-right copies and the
-// face list through the snapshot.
-func (r *Router) dispatchPush(src *Face, ke keyexpr.KeyExpr, kb []byte, p *wire.Push, rel wire.Reliability, sc *scratch) {
+// sendRoute sends the publication m.Push from face src along rt: to rt's remote faces that the
+// peer rules allow (never back to src; from a peer or router only to clients), to the blind
+// faces when src is south, and to rt's local subscribers unless src is local... and to them
+// too (local publications reach local subscribers). m.Push's wire expression, node id,
+// extensions and timestamp flag are changed for the copies sent and restored before local
+// delivery. sc may be nil: a scratch is then taken only for local delivery.
+func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wire.Reliability, sc *scratch) {
 	r.st.pushesRouted.Add(1)
-	snap := r.snap.Load()
-	subs := r.matchSubs(sc, ke, kb)
-	sc.resetMarks()
 	south := src.south()
-	for _, e := range subs {
-		d := e.face
-		if d.kind == kindLocal {
-			sc.locals = append(sc.locals, e.local)
-			continue
-		}
-		// Never back to the source; from a peer or router only to clients (full mesh).
-		if d == src || (!south && d.kind != kindClient) || d.closed.Load() {
-			continue
-		}
-		if sc.mark(d.slot) {
-			sc.dests = append(sc.dests, d)
-		}
-	}
+	var blind []*Face
 	if south {
-		for _, d := range snap.blind {
-			if d != src && !d.closed.Load() && sc.mark(d.slot) {
-				sc.dests = append(sc.dests, d)
-			}
+		blind = r.snap.Load().blind
+	}
+	n := 0 // remote destinations
+	for i := range rt.dests {
+		if d := rt.dests[i].face; d.allowedFrom(src, south) {
+			n++
 		}
 	}
-	if len(sc.dests) > 0 {
-		out := &sc.out
-		out.ID = wire.NetIDPush
-		out.Push = *p
-		out.Push.WireExpr = wire.WireExpr{Suffix: kb, Mapping: wire.MappingSender}
-		out.Push.NodeID = 0
-		out.Push.Exts = nil // Rust does not keep unknown network extensions
-		n := len(sc.dests)
-		if len(sc.locals) > 0 && src.kind != kindLocal {
+	for _, d := range blind {
+		if d != src && !d.closed.Load() && !rt.has(d) {
+			n++
+		}
+	}
+	if n > 0 {
+		p := &m.Push
+		we, node, exts, hasTS := p.WireExpr, p.NodeID, p.Exts, p.HasTimestamp
+		p.NodeID = 0
+		p.Exts = nil // Rust does not keep unknown network extensions
+		if len(rt.locals) > 0 && src.kind != kindLocal {
 			n++ // the local session is one of Rust's destinations (its own publications excepted)
 		}
 		if n > 1 {
-			out.Push.HasTimestamp = false // Rust drops the network timestamp for several destinations
+			p.HasTimestamp = false // Rust drops the network timestamp for several destinations
 		}
-		for _, d := range sc.dests {
-			if err := d.sender.Send(out, rel); err != nil {
-				r.st.sendErrors.Add(1)
-			} else {
-				r.st.pushesSent.Add(1)
+		for i := range rt.dests {
+			d := &rt.dests[i]
+			if !d.face.allowedFrom(src, south) {
+				continue
+			}
+			p.WireExpr = d.we
+			r.send(d.face, m, rel)
+		}
+		if len(blind) > 0 {
+			p.WireExpr = wire.WireExpr{Suffix: rt.kb, Mapping: wire.MappingSender}
+			for _, d := range blind {
+				if d != src && !d.closed.Load() && !rt.has(d) {
+					r.send(d, m, rel)
+				}
 			}
 		}
+		p.WireExpr, p.NodeID, p.Exts, p.HasTimestamp = we, node, exts, hasTS
 	}
-	if len(sc.locals) > 0 {
+	if len(rt.locals) > 0 {
+		own := sc == nil
+		if own {
+			sc = getScratch()
+		}
 		s := &sc.sample
-		*s = Sample{Key: ke, Push: p, Reliability: rel, Source: src}
-		for _, sub := range sc.locals {
+		*s = Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src}
+		for _, sub := range rt.locals {
 			r.deliver(sub, s)
 		}
+		if own {
+			*s = Sample{}
+			scratchPool.Put(sc)
+		}
+	}
+}
+
+// allowedFrom reports whether a publication from src (south: src.south()) may go to d.
+func (d *Face) allowedFrom(src *Face, south bool) bool {
+	return d != src && (south || d.kind == kindClient) && !d.closed.Load()
+}
+
+// has reports whether f is one of rt's remote destinations.
+func (rt *route) has(f *Face) bool {
+	for i := range rt.dests {
+		if rt.dests[i].face == f {
+			return true
+		}
+	}
+	return false
+}
+
+// send sends m to face d, counting the outcome.
+func (r *Router) send(d *Face, m *wire.NetworkMessage, rel wire.Reliability) {
+	if err := d.sender.Send(m, rel); err != nil {
+		r.st.sendErrors.Add(1)
+	} else {
+		r.st.pushesSent.Add(1)
 	}
 }
 

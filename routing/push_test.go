@@ -22,10 +22,12 @@ func TestPublishToPeersOncePerFace(t *testing.T) {
 	if err := r.Publish(ke(t, "cluster/mailbox/42"), putPush("hi"), wire.Reliable); err != nil {
 		t.Fatal(err)
 	}
-	want := hexes("7d 00 12 <cluster/mailbox/42> 01 02 68 69") // doc §10.3 "Variant M"
-	eqStrings(t, "to the subscribed peer", as.take(), want)
+	// To a face that declared an expression id for a prefix of the key, the key is sent by that
+	// id (M=0) and the rest, as Rust's get_best_key does (the capture push-put-scoped); to the
+	// others the full key (doc §10.3 "Variant M").
+	eqStrings(t, "to the subscribed peer", as.take(), hexes("3d 01 0b </mailbox/42> 01 02 68 69"))
 	eqStrings(t, "to the peer without subscriber", bs.take(), nil)
-	eqStrings(t, "to the unfinalized peer", cs.take(), want)
+	eqStrings(t, "to the unfinalized peer", cs.take(), hexes("7d 00 12 <cluster/mailbox/42> 01 02 68 69"))
 	eqStrings(t, "local", local.take(), []string{"cluster/mailbox/42=hi"})
 	if st := r.Stats(); st.PushesSent != 2 || st.PushesDelivered != 1 || st.PushesRouted != 1 {
 		t.Fatalf("stats %+v", st)
@@ -145,4 +147,36 @@ func TestCallbackPanicRecovered(t *testing.T) {
 	if r.Stats().CallbackPanics != 1 {
 		t.Fatal("panic not counted")
 	}
+}
+
+func TestPublishRouteFollowsDeclarations(t *testing.T) {
+	r := New(Config{})
+	pr := r.NewPublisherRoute(ke(t, "cluster/mailbox/42"))
+	a, as := finalPeer(t, r, 1)
+	p := putPush("hi")
+	pub := func() {
+		t.Helper()
+		if err := r.PublishRoute(pr, p, wire.Reliable); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pub()
+	eqStrings(t, "no subscriber yet", as.take(), nil)
+	// The peer declares an id for the whole key, then a subscriber with it: the cached route is
+	// refreshed and uses the id with no suffix.
+	handle(t, r, a, "9e 21 08 20 05 00 12 <cluster/mailbox/42>", "9e 21 08 42 01 05")
+	pub()
+	eqStrings(t, "by the peer's id", as.take(), hexes("1d 05 01 02 68 69"))
+	local := &subRecorder{}
+	ls, _ := r.DeclareSubscriber(ke(t, "cluster/*/42"), local.fn)
+	as.take() // its declaration
+	pub()
+	eqStrings(t, "local", local.take(), []string{"cluster/mailbox/42=hi"})
+	eqStrings(t, "peer still", as.take(), hexes("1d 05 01 02 68 69"))
+	_ = ls.Undeclare()
+	as.take()
+	handle(t, r, a, "9e 21 08 03 01") // UndeclareSubscriber 1
+	pub()
+	eqStrings(t, "local gone", local.take(), nil)
+	eqStrings(t, "peer gone", as.take(), nil)
 }

@@ -1,7 +1,6 @@
 package routing
 
 import (
-	"bytes"
 	"hash/maphash"
 	"slices"
 	"sync"
@@ -49,8 +48,8 @@ type routeCache struct {
 // routeShard is one shard of the route cache.
 type routeShard struct {
 	mu  sync.Mutex
-	gen uint64                 // the generation of every entry of m
-	m   map[string][]*subEntry // immutable values: readers use them after unlocking
+	gen uint64            // the generation of every entry of m
+	m   map[string]*route // immutable values: readers use them after unlocking
 	// seen holds the hashes of keys missed once, direct-mapped (any generation).
 	seen [routeCacheSeen]uint64
 	_    [40]byte // keep shards on separate cache lines
@@ -63,36 +62,53 @@ func (c *routeCache) init() { c.seed = maphash.MakeSeed() }
 // committed.
 func (c *routeCache) invalidate() { c.gen.Add(1) }
 
-// matchSubs returns the subscriber entries whose key intersects ke (whose bytes are kb): from
-// the cache for a concrete key computed under the current generation, otherwise from the
-// index (into sc.subs), caching the result. The returned slice must not be modified.
-func (r *Router) matchSubs(sc *scratch, ke keyexpr.KeyExpr, kb []byte) []*subEntry {
-	if bytes.IndexByte(kb, '*') >= 0 {
-		sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
-		return sc.subs
+// lookup returns the cached route of the concrete key kb computed under generation g, or nil.
+// A hit allocates nothing (the lookup m[string(kb)] does not copy kb).
+func (c *routeCache) lookup(kb []byte, g uint64) *route {
+	sh := &c.shards[maphash.Bytes(c.seed, kb)%routeCacheShards]
+	sh.mu.Lock()
+	var rt *route
+	if sh.gen == g {
+		rt = sh.m[string(kb)]
 	}
+	sh.mu.Unlock()
+	return rt
+}
+
+// cachedRoute returns the route of the concrete key ke (whose bytes are kb) under generation
+// g, which the caller loaded before: from the cache, or built from the index (owned, so it can
+// be kept) and cached. A key matched by more than maxRouteCacheMatches subscribers is not
+// cached: with inScratch its route is built in sc (valid while sc is), otherwise owned.
+func (r *Router) cachedRoute(sc *scratch, ke keyexpr.KeyExpr, kb []byte, g uint64, inScratch bool) *route {
 	c := &r.routes
-	g := c.gen.Load() // before reading the index: see routeCache
 	h := maphash.Bytes(c.seed, kb)
 	sh := &c.shards[h%routeCacheShards]
 	sh.mu.Lock()
 	if sh.gen == g {
-		if v, ok := sh.m[string(kb)]; ok {
+		if rt, ok := sh.m[string(kb)]; ok {
 			sh.mu.Unlock()
-			return v
+			return rt
 		}
 	}
 	sh.mu.Unlock()
 	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
-	if len(sc.subs) <= maxRouteCacheMatches {
-		sh.store(g, h, kb, sc.subs)
+	if len(sc.subs) > maxRouteCacheMatches && inScratch {
+		rt := &sc.route
+		r.buildRoute(rt, ke, kb, sc.subs, false)
+		return rt
 	}
-	return sc.subs
+	rt := new(route)
+	r.buildRoute(rt, ke, kb, sc.subs, true)
+	rt.dests, rt.locals = slices.Clip(rt.dests), slices.Clip(rt.locals)
+	if len(sc.subs) <= maxRouteCacheMatches {
+		sh.store(g, h, rt)
+	}
+	return rt
 }
 
-// store caches subs for key kb (hash h), computed under generation g: at once while the shard
-// is less than half full, then only if kb was missed before.
-func (sh *routeShard) store(g, h uint64, kb []byte, subs []*subEntry) {
+// store caches rt (hash h of its key), computed under generation g: at once while the shard
+// is less than half full, then only if the key was missed before.
+func (sh *routeShard) store(g, h uint64, rt *route) {
 	sh.mu.Lock()
 	defer sh.mu.Unlock()
 	switch {
@@ -112,13 +128,9 @@ func (sh *routeShard) store(g, h uint64, kb []byte, subs []*subEntry) {
 		clear(sh.m)
 	}
 	if sh.m == nil {
-		sh.m = make(map[string][]*subEntry)
+		sh.m = make(map[string]*route)
 	}
-	var v []*subEntry // nil when nothing matches: keeps no reference to the scratch
-	if len(subs) > 0 {
-		v = slices.Clip(slices.Clone(subs))
-	}
-	sh.m[string(kb)] = v
+	sh.m[string(rt.kb)] = rt
 }
 
 // len returns the number of cached keys of the current generation (for tests).

@@ -277,7 +277,7 @@ func (r *Router) Handle(f *Face, m *wire.NetworkMessage, rel wire.Reliability) e
 	}
 	switch m.ID {
 	case wire.NetIDPush:
-		r.routePush(f, &m.Push, rel)
+		r.routePush(f, m, rel)
 	case wire.NetIDRequest:
 		r.routeRequest(f, &m.Request, nil)
 	case wire.NetIDResponse:

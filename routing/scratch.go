@@ -20,6 +20,7 @@ type scratch struct {
 	cands  []queryCand
 	out    wire.NetworkMessage
 	sample Sample
+	route  route // the route of a wildcard key
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
@@ -35,6 +36,9 @@ func putScratch(sc *scratch) {
 	clear(sc.locals)
 	clear(sc.cands)
 	sc.subs, sc.qabls, sc.dests, sc.locals, sc.cands = sc.subs[:0], sc.qabls[:0], sc.dests[:0], sc.locals[:0], sc.cands[:0]
+	clear(sc.route.dests)
+	clear(sc.route.locals)
+	sc.route = route{dests: sc.route.dests[:0], locals: sc.route.locals[:0]}
 	sc.out.Reset()
 	sc.sample = Sample{}
 	scratchPool.Put(sc)
@@ -77,6 +81,30 @@ func (f *Face) prefixOf(we *wire.WireExpr) (*exprEntry, bool) {
 		e = f.localIDs.get(we.Scope)
 	}
 	return e, e != nil
+}
+
+// resolveBytes returns the key bytes of we as received from face f, not validated: they alias
+// we.Suffix or sc.kbuf. Without allocation.
+func (sc *scratch) resolveBytes(f *Face, we *wire.WireExpr) ([]byte, resolveStatus) {
+	e, ok := f.prefixOf(we)
+	if !ok {
+		return nil, unknownScope
+	}
+	var kb []byte
+	switch {
+	case e == nil: // scope 0: the suffix is the key
+		kb = we.Suffix
+	case len(e.s)+len(we.Suffix) > len(sc.kbuf):
+		return nil, invalidKey
+	default:
+		n := copy(sc.kbuf[:], e.s)
+		n += copy(sc.kbuf[n:], we.Suffix)
+		kb = sc.kbuf[:n]
+	}
+	if len(kb) == 0 {
+		return nil, invalidKey
+	}
+	return kb, resolved
 }
 
 // resolve returns the key expression of we as received from face f, and its bytes. Both alias
