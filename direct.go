@@ -32,6 +32,7 @@ type directSink struct {
 	mu     sync.Mutex
 	fn     func(Sample)
 	names  interner // guarded by mu
+	last   string   // the key of the previous sample (guarded by mu)
 	closed atomic.Bool
 	st     *subCounters
 	sess   *apiCounters
@@ -50,8 +51,11 @@ func (d *directSink) deliver(rsm *routing.Sample) {
 		return
 	}
 	p := rsm.Push
+	if k := rsm.Key.String(); k != d.last {
+		d.last = d.names.getString(k)
+	}
 	s := Sample{
-		Key:               d.names.getString(rsm.Key.String()),
+		Key:               d.last,
 		Priority:          p.QoS.Priority(),
 		CongestionControl: p.QoS.CongestionControl(),
 		Express:           p.QoS.Express(),

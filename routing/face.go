@@ -132,6 +132,9 @@ func (c *faceCtl) newID() uint32 {
 type exprEntry struct {
 	s  string
 	ke keyexpr.KeyExpr // the validated key when s is a key expression on its own
+	// rt caches the route of ke (concrete keys only) for pushes whose wire expression is this
+	// id alone, so that they skip the route cache; valid only under its generation.
+	rt atomic.Pointer[genRoute]
 }
 
 // idPage is 256 consecutive expression ids.

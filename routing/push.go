@@ -21,6 +21,22 @@ type Sample struct {
 // routePush routes a Push received from remote face src. m.Push's wire expression is changed
 // while it is forwarded and restored before local subscribers see it.
 func (r *Router) routePush(src *Face, m *wire.NetworkMessage, rel wire.Reliability) {
+	if we := &m.Push.WireExpr; we.Scope != 0 && len(we.Suffix) == 0 {
+		// An expression id alone (Rust's pushes to our exact-key subscribers, and ours): the
+		// route is cached on the id's entry.
+		if e, ok := src.prefixOf(we); ok && e != nil && !e.ke.IsZero() {
+			g := r.routes.gen.Load() // before reading the index: see routeCache
+			gr := e.rt.Load()
+			if gr == nil || gr.gen != g {
+				sc := getScratch()
+				gr = &genRoute{gen: g, rt: r.cachedRoute(sc, e.ke, []byte(e.s), g, false)}
+				putScratch(sc)
+				e.rt.Store(gr)
+			}
+			r.sendRoute(src, gr.rt, m, rel, nil)
+			return
+		}
+	}
 	sc := getScratch()
 	kb, st := sc.resolveBytes(src, &m.Push.WireExpr)
 	if st != resolved {

@@ -180,3 +180,27 @@ func TestPublishRouteFollowsDeclarations(t *testing.T) {
 	eqStrings(t, "local gone", local.take(), nil)
 	eqStrings(t, "peer gone", as.take(), nil)
 }
+
+// TestPushByOurIDFollowsDeclarations: pushes naming only an expression id we declared (Rust's
+// pushes to an exact-key subscriber) use the route cached on that id, refreshed after every
+// declaration.
+func TestPushByOurIDFollowsDeclarations(t *testing.T) {
+	r := New(Config{})
+	a, as := finalPeer(t, r, 1)
+	local := &subRecorder{}
+	sub, _ := r.DeclareSubscriber(ke(t, "cluster/mailbox/42"), local.fn)
+	// Our declaration: the key as expression id 1, then the subscriber by it.
+	eqStrings(t, "declared", as.take(), hexes("9e 21 08 20 01 00 12 <cluster/mailbox/42>", "9e 21 08 42 01 01"))
+	byID := "1d 01 01 02 68 69" // Push, scope 1 (ours, M=0), Put "hi"
+	handle(t, r, a, byID)
+	eqStrings(t, "delivered", local.take(), []string{"cluster/mailbox/42=hi"})
+	other := &subRecorder{}
+	_, _ = r.DeclareSubscriber(ke(t, "cluster/**"), other.fn)
+	handle(t, r, a, byID)
+	eqStrings(t, "first", local.take(), []string{"cluster/mailbox/42=hi"})
+	eqStrings(t, "second, declared after the route was cached", other.take(), []string{"cluster/mailbox/42=hi"})
+	_ = sub.Undeclare()
+	handle(t, r, a, byID)
+	eqStrings(t, "undeclared", local.take(), nil)
+	eqStrings(t, "the other still", other.take(), []string{"cluster/mailbox/42=hi"})
+}
