@@ -106,6 +106,7 @@ func routingConfig(c *config.Config, zid wire.ZenohID, log *slog.Logger) routing
 		ZID:             zid,
 		QueryTimeout:    capDuration(c.QueriesDefaultTimeout(), routing.DefaultMaxQueryTimeout),
 		InterestTimeout: capDuration(c.Routing.Interests.Timeout(), routing.DefaultMaxQueryTimeout),
+		Client:          c.Mode == config.ModeClient,
 		Logger:          log,
 	}
 }

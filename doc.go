@@ -58,14 +58,11 @@
 //   - Router mode.
 //   - Publishers declaring expression ids: the full key is always sent, which every Zenoh
 //     node accepts.
-//   - Interests sent by this session: liveliness subscribers and liveliness Get see the tokens
-//     of peers (pushed to every peer), but not those behind a router, nor, in client mode, the
-//     tokens of the node the client is connected to. Publications and queries towards routers
-//     (and, in client mode, towards the peer) are sent whatever their subscribers, which is
-//     correct but not filtered at the source.
-//   - open.return_conditions.declares: Open does not wait for the initial declarations of the
-//     peers it connected to (publications and queries to such peers are not filtered until
-//     those arrive, so nothing is lost).
+//   - Publisher and querier interests: publications and queries towards routers (and, in client
+//     mode, towards the peer) are sent whatever their subscribers, which is correct but not
+//     filtered at the source. (Liveliness subscribers and Gets do send their interests, as
+//     Zenoh does, so they see the tokens behind a router and, in client mode, those of the
+//     node the client is connected to.)
 //   - Reconnection of a client that found its router or peer by scouting (configured
 //     endpoints are redialled).
 //   - Shared memory; TLS, QUIC and UDP links.

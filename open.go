@@ -44,15 +44,45 @@ func (s *Session) start(ctx context.Context) error {
 		}
 		return s.connectFirst(ctx, eps)
 	}
+	// As Zenoh's start_peer: with open/return_conditions/connect_scouted (the default), Open
+	// waits, for scouting/delay at most, for its connections and, with
+	// open/return_conditions/declares (the default), for the initial declarations of the peers
+	// they reached; without connect_scouted it waits for nothing.
+	rc := s.cfg.Open.ReturnConditions
+	deadline := time.Now().Add(scfg.Delay)
 	if len(eps) > 0 {
-		s.connectPeers(ctx, eps, scfg.Delay)
+		wait := scfg.Delay
+		if !rc.ConnectScouted {
+			wait = 0
+		}
+		s.connectPeers(ctx, eps, wait)
 	}
 	if err := s.sc.Start(); err != nil {
 		s.log.Warn("zenoh: multicast scouting unavailable", "err", err)
-	} else if scfg.Multicast.Enabled && scfg.Multicast.Autoconnect.Enabled() && s.cfg.Open.ReturnConditions.ConnectScouted {
+	} else if scfg.Multicast.Enabled && scfg.Multicast.Autoconnect.Enabled() && rc.ConnectScouted {
 		if err := s.sc.WaitStartup(ctx); err != nil && ctx.Err() != nil {
 			return ctx.Err()
 		}
+	}
+	if rc.ConnectScouted && rc.Declares && (scfg.Multicast.Enabled || len(eps) > 0) {
+		return s.waitDeclares(ctx, deadline)
+	}
+	return nil
+}
+
+// waitDeclares waits until every peer connected now has sent its initial declarations
+// (DeclareFinal(0)), until deadline at most, as Zenoh's open does with
+// open/return_conditions/declares: from then on its publications and queries reach those peers
+// only where they have subscribers and queryables, and their liveliness tokens are known. A
+// deadline that passes is not an error (Zenoh logs it and opens); ctx ending is.
+func (s *Session) waitDeclares(ctx context.Context, deadline time.Time) error {
+	wctx, cancel := context.WithDeadline(ctx, deadline)
+	defer cancel()
+	if err := s.rt.WaitDeclares(wctx); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		s.log.Debug("zenoh: scouting delay elapsed before the peers' initial declarations arrived", "err", err)
 	}
 	return nil
 }
@@ -102,7 +132,8 @@ func (s *Session) connectFirst(ctx context.Context, eps []config.EndPoint) error
 
 // connectPeers is a peer's start: every endpoint is dialled at once, in the background, and
 // kept connected afterwards; Open waits for these first dials for at most delay
-// (scouting/delay), as Zenoh's open waits for its start conditions.
+// (scouting/delay; 0 without open/return_conditions/connect_scouted), as Zenoh's open waits
+// for its start conditions.
 func (s *Session) connectPeers(ctx context.Context, eps []config.EndPoint, delay time.Duration) {
 	first := make(chan struct{}, len(eps))
 	for _, ep := range eps {

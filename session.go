@@ -59,6 +59,9 @@ type entity interface {
 // bound, the configured endpoints have been dialled once (in client mode: once one of them is
 // connected, or a router or peer was found by scouting), and, with multicast scouting, once the
 // nodes scouted at start-up were dialled or the scouting delay passed — as Zenoh's open does.
+// A peer also waits, with open/return_conditions/declares (the default) and for the scouting
+// delay at most, for the initial declarations of the peers it reached: their subscribers,
+// queryables and tokens are known when Open returns.
 // ctx bounds all of it; cancelling it later has no effect on the session.
 //
 // Peer and client modes are supported; router mode returns ErrUnsupported.

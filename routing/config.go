@@ -89,6 +89,10 @@ type Config struct {
 	// InterestTimeout bounds how long a liveliness Get waits for the DeclareFinal of a peer it
 	// asked (in addition to the Get's own timeout). Default DefaultInterestTimeout.
 	InterestTimeout time.Duration
+	// Client makes the router the routing of a Zenoh client (Rust's client hat): the nodes it is
+	// connected to (routers and peers) are sent no DeclareFinal(0), and the interests of the
+	// local session go to every one of them, not only to routers (see interest_fwd.go).
+	Client bool
 	// Logger receives debug logs of dropped messages; nil means silent.
 	Logger *slog.Logger
 }

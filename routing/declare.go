@@ -110,22 +110,30 @@ func (r *Router) declareLocked(f *Face, d *wire.Declare) error {
 		if !ok {
 			return nil
 		}
+		var answer *fwdInterest // the interest whose current part this token answers
 		if d.HasInterestID && d.InterestID != 0 {
 			// An answer to a Current token interest we sent (a liveliness Get): reported to
-			// that Get only, not registered (Rust does the same for Current interests).
+			// that Get only, not registered (Rust does the same for Current interests). An
+			// answer to a Future or CurrentFuture interest we sent is registered as any token.
 			if lq := f.c.lgets[d.InterestID]; lq != nil {
 				lq.get.found(r, k)
-			} else {
-				r.dropDecl(f, b, "token for an unknown interest")
+				return nil
 			}
-			return nil
+			answer = f.c.out[d.InterestID]
+			if answer == nil {
+				r.dropDecl(f, b, "token for an unknown interest")
+				return nil
+			}
 		}
-		if f.c.tokens[b.EntityID] != nil {
+		if old := f.c.tokens[b.EntityID]; old != nil {
+			if old.key.String() == k.String() {
+				return nil // declared again (answering another interest): nothing changes
+			}
 			r.removeRemoteToken(f, b.EntityID)
 		} else if len(f.c.tokens) >= lim.MaxTokens {
 			return r.fail(f, "MaxTokens", lim.MaxTokens)
 		}
-		f.c.tokens[b.EntityID] = r.addHolding(f, kindToken, k, false)
+		f.c.tokens[b.EntityID] = r.addHoldingFor(f, kindToken, k, false, answer)
 	case wire.DeclIDUndeclToken:
 		// Rust also accepts an unknown id with the key in the extension, for a token it never
 		// declared on this face; such a face holds no token on that key here, so it is a no-op.
@@ -184,15 +192,22 @@ func (r *Router) declareFinal(f *Face, d *wire.Declare) {
 		if f.kind == kindPeer && !f.c.finalized {
 			f.c.finalized = true
 			r.publish()
+			if f.c.finalWait != nil {
+				close(f.c.finalWait)
+				f.c.finalWait = nil
+			}
 		}
 	default:
-		lq := f.c.lgets[d.InterestID]
-		if lq == nil {
-			r.dropDecl(f, &d.Body, "DeclareFinal for an unknown interest")
+		if lq := f.c.lgets[d.InterestID]; lq != nil {
+			delete(f.c.lgets, d.InterestID)
+			lq.get.branchDone(r)
 			return
 		}
-		delete(f.c.lgets, d.InterestID)
-		lq.get.branchDone(r)
+		if f.c.out[d.InterestID] == nil {
+			r.dropDecl(f, &d.Body, "DeclareFinal for an unknown interest")
+		}
+		// The current part of a Future or CurrentFuture interest we sent is complete: its
+		// declarations arrived (registered as they came), its future part goes on.
 	}
 }
 

@@ -61,6 +61,15 @@ type holding struct {
 
 // addHolding records one more entity of face f on key. Called with r.mu held.
 func (r *Router) addHolding(f *Face, k declKind, key keyexpr.KeyExpr, complete bool) *keyState {
+	return r.addHoldingFor(f, k, key, complete, nil)
+}
+
+// addHoldingFor is addHolding for a declaration that answers the current part of interest
+// answer we sent (nil: none). As in Zenoh, such a declaration is "historical": a token that
+// becomes alive so is reported to the local liveliness subscribers with history only, and it
+// is declared to the client whose interest it answers under that client's interest id.
+// Called with r.mu held.
+func (r *Router) addHoldingFor(f *Face, k declKind, key keyexpr.KeyExpr, complete bool, answer *fwdInterest) *keyState {
 	ks := r.keyOf(k, key)
 	wasAlive := len(ks.holders) > 0
 	h := ks.holders[f]
@@ -72,7 +81,7 @@ func (r *Router) addHolding(f *Face, k declKind, key keyexpr.KeyExpr, complete b
 	if complete {
 		h.complete++
 	}
-	r.afterChange(ks, wasAlive)
+	r.afterChange(ks, wasAlive, answer)
 	return ks
 }
 
@@ -89,23 +98,24 @@ func (r *Router) removeHolding(f *Face, ks *keyState, complete bool) {
 	if h.n <= 0 {
 		delete(ks.holders, f)
 	}
-	r.afterChange(ks, true)
+	r.afterChange(ks, true, nil)
 	if len(ks.holders) == 0 {
 		delete(r.keys[ks.kind], ks.key.String())
 	}
 }
 
 // afterChange propagates a change of ks: declarations to the other faces, liveliness events,
-// matching status. Called with r.mu held.
-func (r *Router) afterChange(ks *keyState, wasAlive bool) {
+// matching status; answer is the interest whose current part the change answers, if any (see
+// addHoldingFor). Called with r.mu held.
+func (r *Router) afterChange(ks *keyState, wasAlive bool, answer *fwdInterest) {
 	for _, d := range r.slots {
 		if d != nil {
-			r.syncDecl(d, ks)
+			r.syncDeclFor(d, ks, answer)
 		}
 	}
 	if ks.kind == kindToken {
 		if alive := len(ks.holders) > 0; alive != wasAlive {
-			r.livelinessEvent(ks.key, alive)
+			r.livelinessEvent(ks.key, alive, answer != nil)
 		}
 		return
 	}
@@ -147,7 +157,12 @@ func (d *Face) interested(ks *keyState) bool {
 // re-declare a queryable whose completeness changed, or undeclare. Peers and routers learn
 // every key of the local session and of clients; clients learn the keys of every other face
 // that match one of their Future or CurrentFuture interests. Called with r.mu held.
-func (r *Router) syncDecl(d *Face, ks *keyState) {
+func (r *Router) syncDecl(d *Face, ks *keyState) { r.syncDeclFor(d, ks, nil) }
+
+// syncDeclFor is syncDecl for a change that answers interest answer (nil: none): a new
+// declaration to the client that interest came from carries its interest id. Called with r.mu
+// held.
+func (r *Router) syncDeclFor(d *Face, ks *keyState, answer *fwdInterest) {
 	if d.closed.Load() {
 		return
 	}
@@ -161,7 +176,12 @@ func (r *Router) syncDecl(d *Face, ks *keyState) {
 	case want && s == nil:
 		s = &sentDecl{id: d.c.newID(), key: ks.key, complete: complete}
 		sent[ks.key.String()] = s
-		r.sendDeclare(d, false, 0, r.declBody(d, ks.kind, s.id, ks.key, complete))
+		tagged := answer != nil && answer.src == d
+		iid := uint32(0)
+		if tagged {
+			iid = answer.srcID
+		}
+		r.sendDeclare(d, tagged, iid, r.declBody(d, ks.kind, s.id, ks.key, complete))
 	case want && ks.kind == kindQabl && s.complete != complete:
 		s.complete = complete
 		r.sendDeclare(d, false, 0, r.declBody(d, ks.kind, s.id, ks.key, complete))

@@ -28,8 +28,9 @@
 //   - Until a peer's DeclareFinal(0) arrives, every publication and query of the local session
 //     and of clients is sent to it whatever it declared (Rust's unfinalized "initial
 //     interest"); a router is always treated so, since routers never send DeclareFinal(0) to a
-//     peer and this router does not send them interests (the documented limitation of this
-//     package: routers are served correctly but without write-side filtering).
+//     peer (routers are served correctly but without write-side filtering: Rust filters towards
+//     them only for declared publishers, with a subscriber interest per publisher, which the
+//     root package does not send).
 //   - Push: to each remote face with a matching subscriber, once per face, never back to its
 //     source, and to each matching local subscriber. The forwarded copy carries the full key
 //     with scope 0 and M=1 (Rust would reuse an expression id known on the face; both are
@@ -37,11 +38,18 @@
 //   - Request: to the faces with matching queryables per target (see Get and the query notes
 //     in query.go), under a request id of each destination face's own numbering; replies and
 //     exactly one ResponseFinal go back under the querier's id and QoS; a timeout finalises.
-//   - Interests: answered as a Rust peer does (see handleInterest): current declarations with
-//     the interest id, then DeclareFinal(id) always. A liveliness Get sends a Current token
-//     Interest to each peer not yet finalized, as Rust does.
+//   - Interests received: answered as a Rust peer does (see handleInterest): current
+//     declarations with the interest id, then DeclareFinal(id) always.
+//   - Interests sent (interest_fwd.go): routers declare nothing to a peer unasked, so the
+//     interests of the south faces (local liveliness subscribers and Gets, clients' interests)
+//     are forwarded to the routers, as Rust's peer does, and re-sent to a router that connects
+//     later; what comes back is registered as that router's. A liveliness Get (local or a
+//     client's) also asks, with a Current token Interest, each peer not yet finalized.
+//   - Client mode (Config.Client): the same, with every node we are connected to treated as a
+//     router (Rust's client hat): it gets the interests and no DeclareFinal(0).
 //   - CloseFace: everything the face declared disappears (liveliness deletes, matching
-//     changes, undeclarations to interested clients), queries forwarded to it are finalised.
+//     changes, undeclarations to interested clients), queries forwarded to it are finalised,
+//     the interests a client forwarded through us end (Interest Final to the routers).
 //
 // # Errors and drops
 //

@@ -93,7 +93,13 @@ type faceCtl struct {
 	nextID uint32                       // last entity/interest id we used on this face (0 reserved)
 
 	finalized bool                        // peers: their DeclareFinal(0) arrived
+	finalWait chan struct{}               // peers: closed when finalized or closed (WaitDeclares); lazy
 	lgets     map[uint32]*livelinessQuery // our Current token interests on this face
+	cgets     int                         // clients: their Current token interests we forwarded, pending
+
+	// Interests forwarded north (see interest_fwd.go), both maps allocated on first use.
+	fwd map[uint32]*fwdInterest // a south face's live Future/CurrentFuture interests we forwarded, by its id
+	out map[uint32]*fwdInterest // on an interest target: the live interests we sent it, by our id
 }
 
 // sentDecl is a declaration we made to a face.

@@ -9,13 +9,21 @@ import (
 //
 //   - Final forgets interest id.
 //   - Future and CurrentFuture are remembered (bounded by Limits.MaxInterests): a client then
-//     learns, as they come and go, the declarations of every other face matching them.
+//     learns, as they come and go, the declarations of every other face matching them. A
+//     client's are also forwarded, in their mode, to the interest targets (routers), whose
+//     answers are then declared to it as those of any other face (see interest_fwd.go); its
+//     Final is forwarded too.
 //   - Current and CurrentFuture are answered with the matching declarations that exist now,
 //     each tagged with the interest id (entity id 0 for Current; the id later undeclarations
 //     use for CurrentFuture), then DeclareFinal(id) — always, so that a remote
 //     liveliness().get() never waits for its timeout. A client is told of the subscribers,
 //     queryables and tokens of every other face; a peer or router only of the tokens of the
 //     local session and of clients (its subscribers and queryables are pushed to it anyway).
+//   - A client's Current token interest (its liveliness Get) is also forwarded to the faces a
+//     local liveliness Get asks (routers, unfinalized peers); the tokens they answer are
+//     declared to the client under its interest id, and its DeclareFinal is sent once they all
+//     answered or closed, or after routing.interests.timeout. At most Limits.MaxInterests such
+//     interests of one client are forwarded at a time; the others are answered locally.
 //
 // An Interest restricted to a wire expression with an unknown scope is dropped without answer
 // (as Rust); one restricted to an invalid key matches nothing.
@@ -38,6 +46,9 @@ func (r *Router) interestLocked(f *Face, in *wire.Interest) error {
 			delete(f.c.interests, in.InterestID)
 			r.forgetUncovered(f)
 		}
+		if fi := f.c.fwd[in.InterestID]; fi != nil {
+			r.endForward(fi)
+		}
 		return nil
 	}
 	ri := &remoteInterest{options: in.Options, restricted: in.Restricted}
@@ -57,7 +68,30 @@ func (r *Router) interestLocked(f *Face, in *wire.Interest) error {
 		}
 		f.c.interests[in.InterestID] = ri
 	}
-	if in.Mode == wire.InterestCurrent || in.Mode == wire.InterestCurrentFuture {
+	// A client's interests are forwarded north (see interest_fwd.go), unless restricted to an
+	// invalid key (which matches nothing).
+	forward := f.kind == kindClient && (!ri.restricted || !ri.key.IsZero())
+	if future && f.kind == kindClient {
+		if old := f.c.fwd[in.InterestID]; old != nil {
+			r.endForward(old) // a re-declared id replaces the old interest
+		}
+		if forward {
+			r.forwardInterest(f, in.InterestID, in.Mode, in.Options, ri.restricted, ri.key)
+		}
+	}
+	switch {
+	case in.Mode == wire.InterestCurrent && f.kind == kindClient && in.Options&wire.InterestTokens != 0:
+		// A client's liveliness Get: the tokens known here, then those the faces that may know
+		// more answer, then DeclareFinal once they all did (or routing.interests.timeout).
+		rest := *ri
+		rest.options &^= wire.InterestTokens
+		r.answerInterest(f, in.InterestID, false, &rest)
+		g := &livelinessGet{key: ri.key, all: !ri.restricted, client: f, clientID: in.InterestID,
+			seen: make(map[string]struct{})}
+		ask := forward && f.c.cgets < r.cfg.Limits.MaxInterests
+		f.c.cgets++
+		r.startLivelinessGet(g, r.cfg.InterestTimeout, ask)
+	case in.Mode == wire.InterestCurrent || in.Mode == wire.InterestCurrentFuture:
 		r.answerInterest(f, in.InterestID, future, ri)
 		r.sendDeclare(f, true, in.InterestID, wire.DeclareBody{ID: wire.DeclIDFinal})
 	}

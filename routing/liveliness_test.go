@@ -116,8 +116,11 @@ func TestLivelinessGet(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The Current token interest Rust sends (doc §2.6): K|T|R|N|M, QoS 0x08; id 2 as u was
-	// told our token with id 1.
-	eqStrings(t, "interest to the unfinalized peer", us.take(), hexes("b9 02 79 00 08 <group/**> 21 08"))
+	// told our token with id 1. Its key is named as Rust's decl_key does: the new non-wild
+	// prefix "group" is declared first (expression id 2: u was told "group/me" as id 1).
+	eqStrings(t, "interest to the unfinalized peer", us.take(), hexes(
+		"9e 21 08 20 02 00 05 <group>",
+		"b9 02 79 02 03 </**> 21 08"))
 	got, done, _ := g.state()
 	eqStrings(t, "known tokens", got, []string{"group/a", "group/me"})
 	if done != 0 {

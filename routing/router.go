@@ -100,6 +100,9 @@ func (r *Router) logf(msg string, args ...any) {
 // the same declarations without DeclareFinal; to a client nothing (clients ask with Interests).
 // Until a peer's own DeclareFinal(0) arrives, every publication and query of the local session
 // and of clients is sent to it regardless of its declarations (Zenoh's "initial interest").
+// An interest target (a router; in client mode, any node, which is then sent no
+// DeclareFinal(0)) is first sent the live interests of the local session and of clients (see
+// interest_fwd.go).
 //
 // OpenFace may be called from session.Handler.TransportUp. It returns ErrClosed after Close.
 func (r *Router) OpenFace(info FaceInfo, s Sender) (*Face, error) {
@@ -137,6 +140,7 @@ func (r *Router) OpenFace(info FaceInfo, s Sender) (*Face, error) {
 	}
 	r.slots[f.slot] = f
 	r.publish()
+	r.interestsOnOpen(f)
 	if kind != kindClient {
 		for k := declKind(0); k < nKinds; k++ {
 			for _, ks := range r.sortedKeys(k) {
@@ -144,7 +148,7 @@ func (r *Router) OpenFace(info FaceInfo, s Sender) (*Face, error) {
 			}
 		}
 	}
-	if kind == kindPeer {
+	if kind == kindPeer && !r.cfg.Client {
 		r.sendDeclare(f, true, 0, wire.DeclareBody{ID: wire.DeclIDFinal})
 	}
 	r.unlock()
@@ -196,6 +200,7 @@ func (r *Router) CloseFace(f *Face) {
 
 // dropFaceLocked removes f's declarations and slot. Called with r.mu held.
 func (r *Router) dropFaceLocked(f *Face) {
+	r.interestsOnClose(f)
 	for id := range f.c.subs {
 		r.removeRemoteSub(f, id)
 	}
