@@ -32,7 +32,6 @@ type directSink struct {
 	mu     sync.Mutex
 	fn     func(Sample)
 	names  interner // guarded by mu
-	last   string   // the key of the previous sample (guarded by mu)
 	closed atomic.Bool
 	st     *subCounters
 	sess   *apiCounters
@@ -51,11 +50,8 @@ func (d *directSink) deliver(rsm *routing.Sample) {
 		return
 	}
 	p := rsm.Push
-	if k := rsm.Key.String(); k != d.last {
-		d.last = d.names.getString(k)
-	}
 	s := Sample{
-		Key:               d.last,
+		Key:               d.names.getString(rsm.Key.String()),
 		Priority:          p.QoS.Priority(),
 		CongestionControl: p.QoS.CongestionControl(),
 		Express:           p.QoS.Express(),

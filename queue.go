@@ -23,7 +23,7 @@ const (
 	// slot keeps attachment buffers up to max(minSlotRetain, queue bytes / capacity).
 	minSlotRetain = 4 << 10
 	// deliverBatch is how many samples the delivery goroutine takes per lock.
-	deliverBatch = 16
+	deliverBatch = 32
 )
 
 // sampleQueue is the delivery path of one subscriber: a bounded ring of slots whose buffers are
@@ -263,17 +263,23 @@ func (q *sampleQueue) run(fn func(Sample)) {
 			}
 		}
 		q.mu.Unlock()
+		delivered := uint64(0)
 		for i := range k {
-			if !q.stopped.Load() {
-				q.call(fn, batch[i].sample(&names))
+			if !q.stopped.Load() && q.call(fn, batch[i].sample(&names)) {
+				delivered++
 			}
 			batch[i].trim(q.retain)
+		}
+		if delivered > 0 { // counted per batch: two atomic adds instead of two per sample
+			q.st.delivered.Add(delivered)
+			q.sess.samplesDelivered.Add(delivered)
 		}
 	}
 }
 
-// call runs the callback, recovering and counting a panic.
-func (q *sampleQueue) call(fn func(Sample), s Sample) {
+// call runs the callback, recovering and counting a panic. It reports whether the callback
+// returned normally (the caller counts deliveries).
+func (q *sampleQueue) call(fn func(Sample), s Sample) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			q.st.panics.Add(1)
@@ -284,6 +290,5 @@ func (q *sampleQueue) call(fn func(Sample), s Sample) {
 		}
 	}()
 	fn(s)
-	q.st.delivered.Add(1)
-	q.sess.samplesDelivered.Add(1)
+	return true
 }

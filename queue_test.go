@@ -50,6 +50,8 @@ func TestQueueDeliversInOrderWithCopies(t *testing.T) {
 			t.Fatalf("sample %d: %q, want %q", i, g, want)
 		}
 	}
+	// Deliveries are counted after each batch of calls.
+	waitFor(t, "100 counted deliveries", func() bool { return st.snapshot().Delivered == 100 })
 	if s := st.snapshot(); s.Received != 100 || s.Delivered != 100 || s.Dropped != 0 {
 		t.Fatalf("stats %+v", s)
 	}

@@ -128,12 +128,17 @@ const maxInterned = 4096
 // interner turns byte strings into strings, reusing the string made for equal bytes, so that
 // keys delivered again and again cost no allocation. It is used by one goroutine.
 type interner struct {
-	m map[string]string
+	m    map[string]string
+	last string // the string returned last: consecutive equal keys skip the map
 }
 
 // getString returns a string equal to str that does not alias it (str may alias a buffer).
 func (in *interner) getString(str string) string {
+	if in.last == str {
+		return in.last
+	}
 	if s, ok := in.m[str]; ok {
+		in.last = s
 		return s
 	}
 	return in.get([]byte(str))
@@ -141,7 +146,11 @@ func (in *interner) getString(str string) string {
 
 // get returns b as a string.
 func (in *interner) get(b []byte) string {
+	if in.last == string(b) {
+		return in.last
+	}
 	if s, ok := in.m[string(b)]; ok {
+		in.last = s
 		return s
 	}
 	s := string(b)
@@ -151,5 +160,6 @@ func (in *interner) get(b []byte) string {
 	if len(in.m) < maxInterned {
 		in.m[s] = s
 	}
+	in.last = s
 	return s
 }
