@@ -58,11 +58,12 @@
 //   - Router mode.
 //   - Publishers declaring expression ids: the full key is always sent, which every Zenoh
 //     node accepts.
-//   - Publisher and querier interests: publications and queries towards routers (and, in client
-//     mode, towards the peer) are sent whatever their subscribers, which is correct but not
-//     filtered at the source. (Liveliness subscribers and Gets do send their interests, as
-//     Zenoh does, so they see the tokens behind a router and, in client mode, those of the
-//     node the client is connected to.)
+//   - Queriers (and so their queryable interests): queries towards routers (and, in client
+//     mode, towards the peer) are sent whatever their queryables, which is correct but not
+//     filtered at the source. (Publishers, liveliness subscribers and Gets do send their
+//     interests, as Zenoh does, so publishers' matching status sees the subscribers behind a
+//     router, their publications go to it only when one matches, and liveliness sees the
+//     tokens behind it; in client mode the same for the node the client is connected to.)
 //   - Reconnection of a client that found its router or peer by scouting (configured
 //     endpoints are redialled).
 //   - Shared memory; TLS, QUIC and UDP links.

@@ -14,22 +14,27 @@ import (
 // its encoding and QoS are those given at declaration (Put options may override them for one
 // publication). Create it with Session.DeclarePublisher; it is safe for concurrent use.
 //
-// Unlike Zenoh, the key is always sent in full: this implementation does not declare
-// expression ids for publishers (routing forwards publications with the full key, which every
-// Zenoh node accepts).
+// Unlike Zenoh, publications always carry the full key (which every Zenoh node accepts), even
+// towards a router to which the publisher's interest declared an expression id for it.
 type Publisher struct {
 	s      *Session
 	key    keyexpr.KeyExpr
 	def    putConfig
 	rel    Reliability
 	route  *routing.PublisherRoute
+	in     *routing.EntityInterest // the subscriber interest sent to routers (see DeclarePublisher)
 	closed atomic.Bool
 
 	mu        sync.Mutex
 	listeners []*MatchingListener
 }
 
-// DeclarePublisher declares a publisher on key.
+// DeclarePublisher declares a publisher on key. As Zenoh does, the routers this session is
+// connected to (in client mode, the node it is connected to) are sent an interest for the
+// subscribers on key (one per key, whatever the number of publishers on it; ended when the
+// last one closes): they declare those of their network, so that Matching and WatchMatching
+// see them, and once a router answered, publications on key are sent to it only when it has a
+// matching subscriber.
 func (s *Session) DeclarePublisher(key string, opts ...PublisherOption) (*Publisher, error) {
 	ke, err := keyexpr.New(key)
 	if err != nil {
@@ -47,6 +52,13 @@ func (s *Session) DeclarePublisher(key string, opts ...PublisherOption) (*Publis
 	if err := s.register(p); err != nil {
 		return nil, err
 	}
+	in, err := s.rt.DeclarePublisherInterest(ke)
+	if err != nil {
+		p.closed.Store(true)
+		s.unregister(p)
+		return nil, closedErr(err)
+	}
+	p.in = in
 	return p, nil
 }
 
@@ -77,7 +89,8 @@ func (p *Publisher) Delete(ctx context.Context, opts ...PutOption) error {
 	return p.s.publishRoute(ctx, p.route, wire.DataIDDel, nil, &c, p.rel)
 }
 
-// Matching reports whether some subscriber, in this session or a connected node, currently
+// Matching reports whether some subscriber, in this session, a connected node or behind a
+// connected router (which declares them in answer to the publisher's interest), currently
 // matches the publisher's key (Zenoh's matching status).
 func (p *Publisher) Matching() bool {
 	if p.closed.Load() || p.s.isClosed() {
@@ -120,6 +133,9 @@ func (p *Publisher) Close() error {
 	p.mu.Unlock()
 	for _, l := range ls {
 		l.Close()
+	}
+	if p.in != nil {
+		_ = p.in.Undeclare() // Interest Final to the routers when it was the last on its key
 	}
 	return nil
 }

@@ -7,7 +7,8 @@ import (
 	"github.com/gozenoh/zenoh/wire"
 )
 
-// Limits bounds what one remote face may make the router hold. Exceeding MaxKeyExprs,
+// Limits bounds what one remote face may make the router hold (Config.Limits for peers and
+// clients, Config.RouterLimits for the faces that aggregate a network). Exceeding MaxKeyExprs,
 // MaxDeclarations, MaxTokens or MaxInterests fails the face with a *LimitError (the caller
 // closes it); MaxPendingQueries is enforced by answering the excess queries at once with a
 // ResponseFinal (counted in Stats.QueriesRefused). A zero field takes its default.
@@ -44,7 +45,11 @@ const (
 	DefaultInterestTimeout = 10 * time.Second
 )
 
-// DefaultLimits returns the default Limits.
+// RouterLimitScale is the factor between the default limits of a face that aggregates a
+// network (DefaultRouterLimits) and those of any other face (DefaultLimits).
+const RouterLimitScale = 16
+
+// DefaultLimits returns the default Limits of a peer or client face.
 func DefaultLimits() Limits {
 	return Limits{
 		MaxKeyExprs:       DefaultMaxKeyExprs,
@@ -56,9 +61,22 @@ func DefaultLimits() Limits {
 	}
 }
 
-// withDefaults returns l with every zero (or negative) field set to its default.
-func (l Limits) withDefaults() Limits {
+// DefaultRouterLimits returns the default Limits of a face that aggregates a network (see
+// Config.RouterLimits): every count of DefaultLimits times RouterLimitScale (MaxTokens 16384,
+// MaxDeclarations and MaxKeyExprs 65536, MaxInterests and MaxPendingQueries 16384), and the
+// same MaxQueryTimeout.
+func DefaultRouterLimits() Limits {
 	d := DefaultLimits()
+	d.MaxKeyExprs *= RouterLimitScale
+	d.MaxDeclarations *= RouterLimitScale
+	d.MaxTokens *= RouterLimitScale
+	d.MaxInterests *= RouterLimitScale
+	d.MaxPendingQueries *= RouterLimitScale
+	return d
+}
+
+// withDefaults returns l with every zero (or negative) field set to its value in d.
+func (l Limits) withDefaults(d Limits) Limits {
 	pick := func(v, def int) int {
 		if v <= 0 {
 			return def
@@ -81,8 +99,14 @@ type Config struct {
 	// ZID is this node's ZenohID. It names the responder of the "Timeout" error replies for
 	// queries that local queryables did not finish in time.
 	ZID wire.ZenohID
-	// Limits bounds what each remote face may declare.
+	// Limits bounds what each remote peer or client face may declare.
 	Limits Limits
+	// RouterLimits bounds what each face that aggregates a network may declare: a router (it
+	// declares us what its whole network holds, e.g. every liveliness token matching a broad
+	// liveliness subscriber), and in client mode every face (the node we are connected to
+	// speaks for its network). A zero field takes its value in DefaultRouterLimits (16 times
+	// the default of Limits).
+	RouterLimits Limits
 	// QueryTimeout is the timeout of a query whose Request has no Timeout extension, and of a
 	// local Get that does not give one. Default DefaultQueryTimeout.
 	QueryTimeout time.Duration

@@ -49,7 +49,7 @@ func (r *Router) declKeyOf(f *Face, b *wire.DeclareBody) (keyexpr.KeyExpr, bool)
 // declareLocked applies one declaration. Called with r.mu held.
 func (r *Router) declareLocked(f *Face, d *wire.Declare) error {
 	b := &d.Body
-	lim := &r.cfg.Limits
+	lim := r.limitsOf(f)
 	switch b.ID {
 	case wire.DeclIDKeyExpr:
 		return r.declareExpr(f, b)
@@ -170,8 +170,8 @@ func (r *Router) declareExpr(f *Face, b *wire.DeclareBody) error {
 		}
 		return nil
 	}
-	if f.c.nRemoteIDs >= r.cfg.Limits.MaxKeyExprs {
-		return r.fail(f, "MaxKeyExprs", r.cfg.Limits.MaxKeyExprs)
+	if max := r.limitsOf(f).MaxKeyExprs; f.c.nRemoteIDs >= max {
+		return r.fail(f, "MaxKeyExprs", max)
 	}
 	e := &exprEntry{s: s}
 	e.ke, _ = keyexpr.New(s) // zero when s is only a prefix of keys
@@ -203,11 +203,14 @@ func (r *Router) declareFinal(f *Face, d *wire.Declare) {
 			lq.get.branchDone(r)
 			return
 		}
-		if f.c.out[d.InterestID] == nil {
+		fi := f.c.out[d.InterestID]
+		if fi == nil {
 			r.dropDecl(f, &d.Body, "DeclareFinal for an unknown interest")
+			return
 		}
 		// The current part of a Future or CurrentFuture interest we sent is complete: its
 		// declarations arrived (registered as they came), its future part goes on.
+		r.outFinal(f, fi)
 	}
 }
 

@@ -27,10 +27,11 @@
 //     happen. A client gets nothing until it sends Interests.
 //   - Until a peer's DeclareFinal(0) arrives, every publication and query of the local session
 //     and of clients is sent to it whatever it declared (Rust's unfinalized "initial
-//     interest"); a router is always treated so, since routers never send DeclareFinal(0) to a
-//     peer (routers are served correctly but without write-side filtering: Rust filters towards
-//     them only for declared publishers, with a subscriber interest per publisher, which the
-//     root package does not send).
+//     interest"); a router is treated so too, since routers never send DeclareFinal(0) to a
+//     peer, except for the keys of declared publishers: a publisher's subscriber interest
+//     (DeclarePublisherInterest), once the router answered it, makes publications on its key
+//     go to the router only when it declared a matching subscriber, as Rust does (see
+//     interest_pub.go).
 //   - Push: to each remote face with a matching subscriber, once per face, never back to its
 //     source, and to each matching local subscriber. The forwarded copy carries the full key
 //     with scope 0 and M=1 (Rust would reuse an expression id known on the face; both are
@@ -45,8 +46,12 @@
 //     are forwarded to the routers, as Rust's peer does, and re-sent to a router that connects
 //     later; what comes back is registered as that router's. A liveliness Get (local or a
 //     client's) also asks, with a Current token Interest, each peer not yet finalized.
+//   - Interests of publishers and queriers (interest_pub.go): a subscriber (or queryable)
+//     interest on the entity's key, CurrentFuture, to the routers, shared by the entities on
+//     one key and ended with the last of them; the answers feed the matching status.
 //   - Client mode (Config.Client): the same, with every node we are connected to treated as a
-//     router (Rust's client hat): it gets the interests and no DeclareFinal(0).
+//     router (Rust's client hat): it gets the interests and no DeclareFinal(0), and the larger
+//     Config.RouterLimits.
 //   - CloseFace: everything the face declared disappears (liveliness deletes, matching
 //     changes, undeclarations to interested clients), queries forwarded to it are finalised,
 //     the interests a client forwarded through us end (Interest Final to the routers).
@@ -54,7 +59,8 @@
 // # Errors and drops
 //
 // Handle returns an error only when a face exceeds a Limits field (a *LimitError, errors.Is
-// ErrLimit): the caller closes the transport (reason INVALID) and calls CloseFace. Everything
+// ErrLimit; Config.RouterLimits for the faces that aggregate a network, Config.Limits for the
+// others): the caller closes the transport (reason INVALID) and calls CloseFace. Everything
 // else that Rust logs and ignores is a counted drop (Stats): wire expressions with an unknown
 // scope (a Request is then answered by an immediate ResponseFinal, as Rust), keys that are not
 // valid key expressions (Rust accepts them in its tables but they never match; a Go peer must

@@ -63,8 +63,9 @@ func (r *Router) interestLocked(f *Face, in *wire.Interest) error {
 	}
 	future := in.Mode == wire.InterestFuture || in.Mode == wire.InterestCurrentFuture
 	if future {
-		if _, ok := f.c.interests[in.InterestID]; !ok && len(f.c.interests) >= r.cfg.Limits.MaxInterests {
-			return r.fail(f, "MaxInterests", r.cfg.Limits.MaxInterests)
+		max := r.limitsOf(f).MaxInterests
+		if _, ok := f.c.interests[in.InterestID]; !ok && len(f.c.interests) >= max {
+			return r.fail(f, "MaxInterests", max)
 		}
 		f.c.interests[in.InterestID] = ri
 	}
@@ -88,7 +89,7 @@ func (r *Router) interestLocked(f *Face, in *wire.Interest) error {
 		r.answerInterest(f, in.InterestID, false, &rest)
 		g := &livelinessGet{key: ri.key, all: !ri.restricted, client: f, clientID: in.InterestID,
 			seen: make(map[string]struct{})}
-		ask := forward && f.c.cgets < r.cfg.Limits.MaxInterests
+		ask := forward && f.c.cgets < r.limitsOf(f).MaxInterests
 		f.c.cgets++
 		r.startLivelinessGet(g, r.cfg.InterestTimeout, ask)
 	case in.Mode == wire.InterestCurrent || in.Mode == wire.InterestCurrentFuture:

@@ -37,8 +37,9 @@ type fwdInterest struct {
 	srcID      uint32 // its id on src (the client's interest id; a local serial number)
 	options    wire.InterestOptions
 	restricted bool
-	key        keyexpr.KeyExpr  // when restricted (zero if invalid: matches nothing)
-	sent       map[*Face]uint32 // interest target -> our interest id on it
+	key        keyexpr.KeyExpr    // when restricted (zero if invalid: matches nothing)
+	sent       map[*Face]uint32   // interest target -> our interest id on it
+	final      map[*Face]struct{} // the targets whose DeclareFinal answered it (lazy)
 }
 
 // covers reports whether the interest asks for kind k on key.
@@ -119,12 +120,15 @@ func (r *Router) endForward(fi *fwdInterest) {
 		targets = append(targets, d)
 	}
 	sort.Slice(targets, func(i, j int) bool { return targets[i].slot < targets[j].slot })
+	republish := false // a target no longer filters publications on fi's key
 	for _, d := range targets {
 		id := fi.sent[d]
 		delete(fi.sent, d)
 		if d.c.out[id] == fi {
 			delete(d.c.out, id)
 		}
+		_, answered := fi.final[d]
+		delete(fi.final, d)
 		if d.closed.Load() {
 			continue
 		}
@@ -132,6 +136,12 @@ func (r *Router) endForward(fi *fwdInterest) {
 		m.Interest = wire.Interest{InterestID: id, Mode: wire.InterestFinal, QoS: qosDeclare}
 		r.out.add(effect{face: d, msg: m})
 		r.forgetUncoveredNorth(d, fi)
+		if answered && fi.filters() {
+			republish = true
+		}
+	}
+	if republish {
+		r.publish() // before the index changes are committed: see buildRoute
 	}
 }
 
@@ -209,6 +219,7 @@ func (r *Router) interestsOnClose(f *Face) {
 	}
 	for id, fi := range f.c.out {
 		delete(fi.sent, f)
+		delete(fi.final, f)
 		delete(f.c.out, id)
 	}
 	for g := range r.lgets {

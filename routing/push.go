@@ -72,9 +72,10 @@ func (r *Router) routePush(src *Face, m *wire.NetworkMessage, rel wire.Reliabili
 
 // scratchRoute returns the route of a wildcard key (not cached), built in sc.
 func (r *Router) scratchRoute(sc *scratch, ke keyexpr.KeyExpr, kb []byte) *route {
+	g := r.routes.gen.Load() // before reading the index: see buildRoute
 	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
 	rt := &sc.route
-	r.buildRoute(rt, ke, kb, sc.subs, false)
+	r.buildRoute(rt, ke, kb, sc.subs, false, g)
 	return rt
 }
 
@@ -111,17 +112,17 @@ func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability
 }
 
 // sendRoute sends the publication m.Push from face src along rt: to rt's remote faces that the
-// peer rules allow (never back to src; from a peer or router only to clients), to the blind
-// faces when src is south, and to rt's local subscribers unless src is local... and to them
-// too (local publications reach local subscribers). m.Push's wire expression, node id,
-// extensions and timestamp flag are changed for the copies sent and restored before local
-// delivery. sc may be nil: a scratch is then taken only for local delivery.
+// peer rules allow (never back to src; from a peer or router only to clients), to rt's blind
+// faces when src is south, and to rt's local subscribers (local publications included).
+// m.Push's wire expression, node id, extensions and timestamp flag are changed for the copies
+// sent and restored before local delivery. sc may be nil: a scratch is then taken only for
+// local delivery.
 func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wire.Reliability, sc *scratch) {
 	r.st.pushesRouted.Add(1)
 	south := src.south()
 	var blind []*Face
-	if south {
-		blind = r.snap.Load().blind
+	if south && rt.blind != nil {
+		blind = rt.blind.faces
 	}
 	n := 0 // remote destinations
 	for i := range rt.dests {
@@ -130,7 +131,7 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 		}
 	}
 	for _, d := range blind {
-		if d != src && !d.closed.Load() && !rt.has(d) {
+		if rt.blindTo(d, src) {
 			n++
 		}
 	}
@@ -156,7 +157,7 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 		if len(blind) > 0 {
 			p.WireExpr = wire.WireExpr{Suffix: rt.kb, Mapping: wire.MappingSender}
 			for _, d := range blind {
-				if d != src && !d.closed.Load() && !rt.has(d) {
+				if rt.blindTo(d, src) {
 					r.send(d, m, rel)
 				}
 			}
@@ -183,6 +184,20 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 // allowedFrom reports whether a publication from src (south: src.south()) may go to d.
 func (d *Face) allowedFrom(src *Face, south bool) bool {
 	return d != src && (south || d.kind == kindClient) && !d.closed.Load()
+}
+
+// blindTo reports whether a publication from src along rt goes to its blind face d: not back
+// to src, not to a closed face, not twice to a destination, not to a face rt.blind skips.
+func (rt *route) blindTo(d, src *Face) bool {
+	if d == src || d.closed.Load() || rt.has(d) {
+		return false
+	}
+	for _, s := range rt.blind.skip {
+		if s == d {
+			return false
+		}
+	}
+	return true
 }
 
 // has reports whether f is one of rt's remote destinations.

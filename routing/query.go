@@ -118,7 +118,7 @@ func (r *Router) routeRequest(src *Face, req *wire.Request, get *localGet) {
 			return
 		}
 		src.qmu.Lock()
-		full := src.inflight >= r.cfg.Limits.MaxPendingQueries
+		full := src.inflight >= r.limitsOf(src).MaxPendingQueries
 		if !full {
 			src.inflight++
 		}

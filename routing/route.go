@@ -19,6 +19,16 @@ type route struct {
 	kb     []byte          // its bytes (owned, for cached routes)
 	dests  []routeDest
 	locals []*Subscriber
+	// blind is where publications from a south face also go (each face not a destination
+	// already): a set of the snapshot the route was built with (shared, never written).
+	blind *blindSet
+}
+
+// blindSet is the blind faces of a snapshot, less those that answered our subscriber interest
+// on one key (skip): they get only what they subscribed to, through the route's dests.
+type blindSet struct {
+	faces []*Face
+	skip  []*Face
 }
 
 // routeDest is one remote destination of a route.
@@ -31,11 +41,20 @@ type routeDest struct {
 	we wire.WireExpr
 }
 
-// buildRoute fills rt from the subscriber entries subs of key ke (bytes kb). With own, the
+// buildRoute fills rt from the subscriber entries subs of key ke (bytes kb), read from the
+// index under route cache generation g (loaded before the index was read). With own, the
 // route gets copies of everything it keeps (for the cache); otherwise it aliases kb and reuses
 // rt's slices (a scratch route for a wildcard key). Faces' declared expression ids are read
 // under r.mu when own is set (a cache miss), so that cached routes use them.
-func (r *Router) buildRoute(rt *route, ke keyexpr.KeyExpr, kb []byte, subs []*subEntry, own bool) {
+//
+// The blind faces come from the snapshot loaded after the index was read, and the filtered
+// ones are skipped only if no control operation completed since g was loaded: so a face is
+// skipped only when the route's subscribers include every one it declared for the key. (A
+// target's subscribers are committed by an operation before the one publishing its
+// DeclareFinal, and the end of an interest publishes its snapshot before committing the
+// removal of the subscribers it covered; see Router.publish.) Otherwise the face is kept
+// blind: at worst it gets a publication it did not need.
+func (r *Router) buildRoute(rt *route, ke keyexpr.KeyExpr, kb []byte, subs []*subEntry, own bool, g uint64) {
 	if own {
 		str := string(kb)
 		if k, err := keyexpr.New(str); err == nil { // valid already: re-made on the owned copy
@@ -53,6 +72,13 @@ func (r *Router) buildRoute(rt *route, ke keyexpr.KeyExpr, kb []byte, subs []*su
 		if !rt.has(e.face) {
 			rt.dests = append(rt.dests, routeDest{face: e.face,
 				we: wire.WireExpr{Suffix: kb, Mapping: wire.MappingSender}})
+		}
+	}
+	snap := r.snap.Load() // after the index: see above
+	rt.blind = &snap.all
+	if len(snap.filtered) > 0 {
+		if bs := snap.filtered[string(kb)]; bs != nil && r.routes.gen.Load() == g {
+			rt.blind = bs
 		}
 	}
 	if !own || len(rt.dests) == 0 {

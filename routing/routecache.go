@@ -94,11 +94,11 @@ func (r *Router) cachedRoute(sc *scratch, ke keyexpr.KeyExpr, kb []byte, g uint6
 	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
 	if len(sc.subs) > maxRouteCacheMatches && inScratch {
 		rt := &sc.route
-		r.buildRoute(rt, ke, kb, sc.subs, false)
+		r.buildRoute(rt, ke, kb, sc.subs, false, g)
 		return rt
 	}
 	rt := new(route)
-	r.buildRoute(rt, ke, kb, sc.subs, true)
+	r.buildRoute(rt, ke, kb, sc.subs, true, g)
 	rt.dests, rt.locals = slices.Clip(rt.dests), slices.Clip(rt.locals)
 	if len(sc.subs) <= maxRouteCacheMatches {
 		sh.store(g, h, rt)

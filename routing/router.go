@@ -35,6 +35,7 @@ type Router struct {
 	lsubs   map[*LivelinessSubscriber]struct{}
 	watches map[*MatchingListener]struct{}
 	lgets   map[*livelinessGet]struct{}
+	ents    [nEntKinds]map[string]*sharedInterest // publisher and querier interests, by key
 
 	gmu     sync.Mutex
 	queries map[*pendingQuery]struct{} // queries in flight, guarded by gmu
@@ -44,13 +45,19 @@ type Router struct {
 type snapshot struct {
 	remote []*Face // open remote faces
 	blind  []*Face // remote faces that get every publication and query of the local session and
-	// of clients, whatever they declared: peers whose DeclareFinal(0) has not arrived, routers
+	// of clients, whatever they declared: peers whose DeclareFinal(0) has not arrived, routers;
+	// except as filtered says
+	all      blindSet             // blind, skipping none
+	filtered map[string]*blindSet // concrete key -> blind, skipping the faces that get its
+	// publications only when they declared a matching subscriber: they answered our subscriber
+	// interest on that key (see interest_pub.go); nil when no key is filtered
 }
 
 // New returns a Router with no remote face. It owns no goroutine: timers (query and interest
 // timeouts) are time.AfterFunc timers stopped by Close.
 func New(cfg Config) *Router {
-	cfg.Limits = cfg.Limits.withDefaults()
+	cfg.Limits = cfg.Limits.withDefaults(DefaultLimits())
+	cfg.RouterLimits = cfg.RouterLimits.withDefaults(DefaultRouterLimits())
 	if cfg.QueryTimeout <= 0 {
 		cfg.QueryTimeout = DefaultQueryTimeout
 	}
@@ -67,6 +74,9 @@ func New(cfg Config) *Router {
 	r.lsubs = make(map[*LivelinessSubscriber]struct{})
 	r.watches = make(map[*MatchingListener]struct{})
 	r.lgets = make(map[*livelinessGet]struct{})
+	for k := range r.ents {
+		r.ents[k] = make(map[string]*sharedInterest)
+	}
 	r.queries = make(map[*pendingQuery]struct{})
 	r.snap.Store(&snapshot{})
 	return r
@@ -166,7 +176,8 @@ func (r *Router) sortedKeys(k declKind) []*keyState {
 	return out
 }
 
-// publish stores a new snapshot of the faces. Called with r.mu held.
+// publish stores a new snapshot of the faces. Called with r.mu held, before the operation's
+// index changes are committed (Router.unlock): buildRoute relies on that order.
 func (r *Router) publish() {
 	s := &snapshot{}
 	for _, f := range r.slots {
@@ -178,6 +189,8 @@ func (r *Router) publish() {
 			s.blind = append(s.blind, f)
 		}
 	}
+	s.all = blindSet{faces: s.blind}
+	s.filtered = r.filteredFaces(s.blind)
 	r.snap.Store(s)
 }
 
@@ -297,6 +310,15 @@ func (r *Router) Handle(f *Face, m *wire.NetworkMessage, rel wire.Reliability) e
 		r.st.oamIgnored.Add(1)
 	}
 	return nil
+}
+
+// limitsOf returns the limits of face f: Config.RouterLimits for a face that aggregates a
+// network (a router; in client mode any face), Config.Limits otherwise.
+func (r *Router) limitsOf(f *Face) *Limits {
+	if f.kind == kindRouter || (r.cfg.Client && f.kind == kindPeer) {
+		return &r.cfg.RouterLimits
+	}
+	return &r.cfg.Limits
 }
 
 // fail marks f failed by limit and returns the error. Called with r.mu held.
