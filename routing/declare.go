@@ -119,11 +119,12 @@ func (r *Router) declareLocked(f *Face, d *wire.Declare) error {
 				lq.get.found(r, k)
 				return nil
 			}
-			answer = f.c.out[d.InterestID]
-			if answer == nil {
+			fi := f.c.out[d.InterestID]
+			if fi == nil {
 				r.dropDecl(f, b, "token for an unknown interest")
 				return nil
 			}
+			answer = fi.answerOf(f)
 		}
 		if old := f.c.tokens[b.EntityID]; old != nil {
 			if old.key.String() == k.String() {

@@ -40,6 +40,19 @@ type fwdInterest struct {
 	key        keyexpr.KeyExpr    // when restricted (zero if invalid: matches nothing)
 	sent       map[*Face]uint32   // interest target -> our interest id on it
 	final      map[*Face]struct{} // the targets whose DeclareFinal answered it (lazy)
+	// catchUp holds the targets it was sent to when they opened, after it was declared (lazy):
+	// their answers are news to its subscribers (they saw the tokens of a previous connection
+	// go, or never saw them), not history, and are handled as future declarations.
+	catchUp map[*Face]struct{}
+}
+
+// answerOf returns fi when a declaration from face f tagged with its id answers its current
+// part as history, or nil when it is a catch-up after f (re)opened (see catchUp).
+func (fi *fwdInterest) answerOf(f *Face) *fwdInterest {
+	if _, ok := fi.catchUp[f]; ok {
+		return nil
+	}
+	return fi
 }
 
 // covers reports whether the interest asks for kind k on key.
@@ -204,7 +217,12 @@ func (r *Router) interestsOnOpen(f *Face) {
 	}
 	for _, src := range srcs {
 		for _, id := range sortedIDs(src.c.fwd) {
-			r.sendInterest(f, src.c.fwd[id], wire.InterestCurrentFuture)
+			fi := src.c.fwd[id]
+			if fi.catchUp == nil {
+				fi.catchUp = make(map[*Face]struct{})
+			}
+			fi.catchUp[f] = struct{}{}
+			r.sendInterest(f, fi, wire.InterestCurrentFuture)
 		}
 	}
 }
@@ -220,6 +238,7 @@ func (r *Router) interestsOnClose(f *Face) {
 	for id, fi := range f.c.out {
 		delete(fi.sent, f)
 		delete(fi.final, f)
+		delete(fi.catchUp, f)
 		delete(f.c.out, id)
 	}
 	for g := range r.lgets {

@@ -127,6 +127,26 @@ func TestInterestsOnRouterOpen(t *testing.T) {
 	eqStrings(t, "router closed", live.take(), []string{"-e/a"})
 }
 
+// TestTokensAfterRouterReconnect: the answers to the interests re-sent to a router that
+// (re)connects are news, not history: a subscriber without history saw the tokens of the
+// previous connection go, so it sees the current ones come (back).
+func TestTokensAfterRouterReconnect(t *testing.T) {
+	r := New(Config{})
+	live := &liveRec{}
+	_, _ = r.DeclareLivelinessSubscriber(ke(t, "e/**"), false, live.fn)
+	rt, rs := openFace(t, r, wire.Router, 1)
+	rs.take()
+	// Answers to the re-sent interest (id 1), then its DeclareFinal.
+	handle(t, r, rt, "be 01 21 08 66 01 00 03 <e/a>", "be 01 21 08 1a")
+	eqStrings(t, "first connection", live.take(), []string{"+e/a"})
+	r.CloseFace(rt)
+	eqStrings(t, "router gone", live.take(), []string{"-e/a"})
+	rt2, rs2 := openFace(t, r, wire.Router, 1)
+	eqStrings(t, "interest re-sent", rs2.take(), hexes("9e 21 08 20 01 00 01 <e>", "f9 01 79 01 03 </**> 21 08"))
+	handle(t, r, rt2, "be 01 21 08 66 01 00 03 <e/a>", "be 01 21 08 66 02 00 03 <e/b>", "be 01 21 08 1a")
+	eqStrings(t, "after the reconnection", live.take(), []string{"+e/a", "+e/b"})
+}
+
 // TestInterestEndForgetsUncovered: when a subscriber's interest ends, what the router declared
 // that no remaining interest covers is forgotten (the router will not say when it goes); what
 // another interest covers stays.
