@@ -33,9 +33,11 @@
 //     go to the router only when it declared a matching subscriber, as Rust does (see
 //     interest_pub.go).
 //   - Push: to each remote face with a matching subscriber, once per face, never back to its
-//     source, and to each matching local subscriber. The forwarded copy carries the full key
-//     with scope 0 and M=1 (Rust would reuse an expression id known on the face; both are
-//     accepted, and scope 0 avoids the QoS-lane race of ids declared on the control lane).
+//     source, and to each matching local subscriber. As Rust's get_best_key, the copy names
+//     the key by the longest prefix the destination face declared an expression id for (M=0,
+//     then the rest as suffix), e.g. 1d 05 01 02 68 69 for a subscriber that declared the whole
+//     key as id 5; otherwise the full key with scope 0 and M=1. Ids we declared ourselves are
+//     not used for data: they travel on the control lane and a push could overtake them.
 //   - Request: to the faces with matching queryables per target (see Get and the query notes
 //     in query.go), under a request id of each destination face's own numbering; replies and
 //     exactly one ResponseFinal go back under the querier's id and QoS; a timeout finalises.
@@ -81,9 +83,13 @@
 // per declaration would cost O(entries) per declaration (quadratic for the initial burst of a
 // face); the left-right pair costs two inserts. Routing a Push allocates nothing in the steady
 // state: the key is built in a pooled buffer and matched through the index's string lookups.
-// The subscribers matching a concrete key are cached (routeCache, bounded by
-// maxRouteCacheKeys), under a generation that every control operation bumps after committing
-// its index changes, so a cached route is never used after a declaration or face change.
+// The route of a concrete key (its remote faces, each with the wire expression to use, and its
+// local subscribers: route.go) is cached (routeCache, bounded by maxRouteCacheKeys), under a
+// generation that every control operation bumps after committing its index changes, so a
+// cached route is never used after a declaration or face change. A received key is validated
+// only on a cache miss (a hit means it was valid). Two shortcuts skip the cache lookup: a
+// publisher keeps its route (PublisherRoute), and a push that names only an expression id uses
+// the route cached on that id's entry, both under the same generation rule.
 //
 // Declarations, interests and face changes run under one mutex (the control plane). The
 // messages and local callbacks they cause are queued and run after the mutex is released, in
