@@ -10,14 +10,23 @@
 // The layer above (routing) plugs in through Handler: TransportUp is called once per transport
 // and returns the PeerHandler that receives the transport's network messages and its end.
 //
-// Concurrency: each transport runs one writer goroutine (it owns the link's write side, flushes
-// batches and sends keep-alives) and one reader goroutine per link. Senders append to the
-// current batch of their priority under a short lock; the writer takes a batch when it is full,
-// when an express message was added, or as soon as it would otherwise go idle, so batching
-// happens under load and an idle transport adds no latency. The links of a transport share the
-// peer's SN space: while two links are up (a simultaneous dial), a reader holds a frame that
-// skips SNs until the other link delivered them or went, so no frame is lost or reordered
-// when the peer moves from one link to the other.
+// Concurrency: each transport runs one writer goroutine (it flushes batches, sends keep-alives
+// and closes links) and one reader goroutine per link, which calls the PeerHandler directly.
+// Senders append to the current batch of their priority under a short lock; the writer takes
+// a batch when it is full, when an express message was added, or as soon as it would
+// otherwise go idle, so batching happens under load. On an idle transport a sender writes its
+// batch itself, with a write that never blocks (what the socket does not take is left to the
+// writer), so a request or a reply costs no wake-up of another goroutine; a burst is still
+// batched by the writer. One lock owns the write side of the links, so batches go out whole
+// and in SN order whoever writes them.
+//
+// Links: the links of a transport share the peer's SN space. While two links are up (a
+// simultaneous dial, or a peer that reconnects), a reader holds a frame that skips SNs until
+// the other link delivered them or went, so no frame is lost or reordered when the peer moves
+// from one link to the other. Our own frames move to a winning link only after the old one
+// was retired (its Close follows our last frame on it) and the peer closed it, so a peer that
+// reads both links in parallel, as Rust does, never gets a frame on the new link before the
+// frames before it on the old one.
 //
 // Payloads of received messages alias the link's receive buffer: they are valid only during the
 // PeerHandler.HandleNetwork call that carries them.

@@ -152,6 +152,40 @@ func (l *memLink) WriteBatch(buf []byte) error {
 	}
 }
 
+// tryWriteBatch writes the batch if the pipe has room for it now, else nothing.
+func (l *memLink) tryWriteBatch(buf []byte) (int, error) {
+	if len(buf) < LinkHeadroom || len(buf)-LinkHeadroom > l.mtu {
+		return 0, fmt.Errorf("%w: batch of %d bytes on a link of MTU %d", ErrTooLarge, len(buf)-LinkHeadroom, l.mtu)
+	}
+	select {
+	case <-l.closed:
+		return 0, fmt.Errorf("%w: write on closed link", ErrClosed)
+	case <-l.out.eof:
+		return 0, fmt.Errorf("%w: write after CloseWrite", ErrClosed)
+	default:
+	}
+	l.wdl.mu.Lock()
+	expired := !l.wdl.t.IsZero() && !time.Now().Before(l.wdl.t)
+	l.wdl.mu.Unlock()
+	if expired {
+		return 0, os.ErrDeadlineExceeded
+	}
+	select {
+	case l.out.ch <- append([]byte(nil), buf[LinkHeadroom:]...):
+		return len(buf), nil
+	default:
+		return 0, nil
+	}
+}
+
+// writeRest writes a batch tryWriteBatch did not take (a pipe takes a batch whole or not at all).
+func (l *memLink) writeRest(buf []byte, off int) error {
+	if off != 0 {
+		return fmt.Errorf("%w: memLink wrote %d bytes of a batch", ErrClosed, off)
+	}
+	return l.WriteBatch(buf)
+}
+
 func (l *memLink) SetReadDeadline(t time.Time) error  { l.rdl.set(t); return nil }
 func (l *memLink) SetWriteDeadline(t time.Time) error { l.wdl.set(t); return nil }
 func (l *memLink) CloseWrite() error                  { l.out.end(); return nil }

@@ -132,16 +132,19 @@ type tcpLink struct {
 	err    error
 	vec    net.Buffers // WriteBatches' scratch, writer-owned
 	vecArr [gatherMax][]byte
+	try    tcpTry // see link_tcp_unix.go
 }
 
 func newTCPLink(c *net.TCPConn) *tcpLink {
 	_ = c.SetNoDelay(true)
-	return &tcpLink{
+	l := &tcpLink{
 		c:      c,
 		rd:     newStreamReader(c),
 		local:  "tcp/" + canonAddr(c.LocalAddr()),
 		remote: "tcp/" + canonAddr(c.RemoteAddr()),
 	}
+	l.initTry()
+	return l
 }
 
 // canonAddr formats an address as Rust's SocketAddr does (IPv6 in brackets, IPv4-mapped

@@ -46,7 +46,7 @@ func errProto(format string, args ...any) *CloseError {
 
 // reader reads the batches of one link until it fails, expires or is closed.
 func (t *Transport) reader(lk *tlink) {
-	defer t.readers.Done()
+	defer t.readerDone()
 	for {
 		d := time.Now().Add(lk.peerLease)
 		lk.SetReadDeadline(d)
@@ -60,6 +60,7 @@ func (t *Transport) reader(lk *tlink) {
 		}
 		t.stats.rxBatches.Add(1)
 		t.stats.rxBytes.Add(uint64(len(b) + StreamPrefixLen))
+		t.received()
 		if !lk.rxSeen.Load() {
 			lk.rxSeen.Store(true)
 			t.ctl.Store(true)
@@ -71,7 +72,9 @@ func (t *Transport) reader(lk *tlink) {
 				t.stats.errors.Add(1)
 				t.log.Debug("session: closing link", "peer", t.info.ZID, "link", lk.RemoteLocator(), "err", err)
 				lk.SetWriteDeadline(time.Now().Add(refuseTimeout))
+				t.lockWrite()
 				_ = writeMsg(lk, &wire.TransportMessage{ID: wire.TransportIDClose, Close: wire.Close{Reason: ce.Reason}})
+				t.wmu.Unlock()
 			}
 			if ce != nil && ce.Remote && ce.Session {
 				t.down(err)

@@ -39,13 +39,29 @@ type Transport struct {
 	queues  []txQueue
 	txSize  int           // batch size of new batches: the smallest of the links' (under txMu)
 	notify  chan struct{} // wakes the writer; capacity 1
-	waiting bool          // the writer sleeps on notify (under txMu)
+	waiting bool          // the writer sleeps on notify and holds no batch (under txMu)
 	kaBuf   []byte
+	kaLinks []*tlink // the writer's scratch for keepAlives
+	// wmu is the write side of the links: whoever writes to a link holds it (the writer, or a
+	// sender writing its batch inline, see inline.go), so batches never interleave and go
+	// out in SN order. A batch an inline write could not finish waits in pend, and whoever
+	// takes wmu next writes the rest of it first.
+	wmu     sync.Mutex
+	pend    txPending    // under wmu
+	pending atomic.Bool  // pend holds a batch
+	epoch   time.Time    // origin of the t.now clock
+	txAt    atomic.Int64 // t.now when the last write to a link ended, or a sender saw a burst
+	txCost  atomic.Int64 // how long inline writes take (moving average, ns; under wmu)
+	rxSince atomic.Bool  // a batch arrived since the last write to a link began
 
 	// Links and lifecycle.
-	mu          sync.Mutex
-	links       []*tlink // links[0] is the active one
-	active      atomic.Pointer[tlink]
+	mu     sync.Mutex
+	links  []*tlink              // links[0] is the preferred one (the winner of a simultaneous dial)
+	active atomic.Pointer[tlink] // links[0]
+	// tx is the link our batches go on: links[0], or, after a winner was attached, the old
+	// link until it is retired and gone (see holdTx), so the peer reads every frame of the
+	// old link before the first one on the new link.
+	tx          atomic.Pointer[tlink]
 	state       atomic.Int32
 	closeReason CloseReason
 	started     bool        // start ran: readers run for every link (under mu)
@@ -53,7 +69,8 @@ type Transport struct {
 	err         error       // why the transport went down
 	quit        chan struct{}
 	done        chan struct{}
-	readers     sync.WaitGroup
+	readers     int           // reader goroutines running (under mu)
+	readersGone chan struct{} // closed when the last reader of a down transport returned
 	writerDone  chan struct{}
 
 	// RX: see rx.go.
@@ -74,9 +91,10 @@ type tlink struct {
 	outbound  bool
 	peerLease time.Duration
 	batch     int          // negotiated batch size of this link
-	lastTx    time.Time    // writer-owned: when a batch last went out on it
+	tw        tryWriter    // the link's non-blocking write, or nil
+	lastTx    time.Time    // under t.wmu: when a batch last went out on it
 	rxSeen    atomic.Bool  // a batch arrived on it
-	retire    bool         // under t.mu: close it once the active link shows the peer uses it
+	retire    bool         // under t.mu: close it once the preferred link shows the peer uses it
 	retired   atomic.Bool  // its Close was sent
 	lingerAt  atomic.Int64 // UNIX nanoseconds after which its reader gives up; 0 when not lingering
 	down      atomic.Bool
@@ -86,18 +104,21 @@ type tlink struct {
 // newTransport builds a transport on its first link; start launches it.
 func newTransport(cfg *Config, log *slog.Logger, r *hsResult, owner transportOwner) *Transport {
 	t := &Transport{
-		cfg:        cfg,
-		log:        log,
-		info:       r.PeerInfo,
-		mask:       r.snMask(),
-		owner:      owner,
-		ourSN:      r.ourSN,
-		notify:     make(chan struct{}, 1),
-		kaBuf:      []byte{0, 0, byte(wire.TransportIDKeepAlive)},
-		quit:       make(chan struct{}),
-		done:       make(chan struct{}),
-		writerDone: make(chan struct{}),
+		cfg:         cfg,
+		log:         log,
+		info:        r.PeerInfo,
+		mask:        r.snMask(),
+		owner:       owner,
+		ourSN:       r.ourSN,
+		notify:      make(chan struct{}, 1),
+		kaBuf:       []byte{0, 0, byte(wire.TransportIDKeepAlive)},
+		quit:        make(chan struct{}),
+		done:        make(chan struct{}),
+		readersGone: make(chan struct{}),
+		writerDone:  make(chan struct{}),
+		epoch:       time.Now(),
 	}
+	t.txAt.Store(-int64(inlineIdle))
 	n := 1
 	if r.QoS {
 		n = wire.NumPriorities
@@ -112,19 +133,24 @@ func newTransport(cfg *Config, log *slog.Logger, r *hsResult, owner transportOwn
 	t.rx.init(n, r.peerSN, t.mask)
 	t.rxCond.L = &t.rxMu
 	t.txSize = r.BatchSize
-	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
+	lk := newTLink(t, r)
 	t.links = []*tlink{lk}
 	t.active.Store(lk)
+	t.tx.Store(lk)
 	t.stats.linksAttached.Add(1)
 	return t
+}
+
+func newTLink(t *Transport, r *hsResult) *tlink {
+	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
+	lk.tw, _ = r.link.(tryWriter)
+	return lk
 }
 
 // start runs the writer and the readers, after the handler is known. Links attached before
 // start get their reader here; later ones get it when attached.
 func (t *Transport) start(h PeerHandler) {
 	t.h = h
-	// The readers are counted before the writer runs: the writer's exit waits for them, and a
-	// WaitGroup must not be added to from zero while it is being waited on.
 	t.mu.Lock()
 	t.started = true
 	for _, lk := range t.links {
@@ -134,9 +160,35 @@ func (t *Transport) start(h PeerHandler) {
 	go t.writer()
 }
 
-func (t *Transport) startReader(lk *tlink) {
-	t.readers.Add(1)
+// startReader runs lk's reader, unless the transport is down: once down has begun, no reader
+// starts, so the count the writer waits for only goes down. Called with t.mu held.
+func (t *Transport) startReader(lk *tlink) bool {
+	if t.state.Load() == stateDown {
+		return false
+	}
+	t.readers++
 	go t.reader(lk)
+	return true
+}
+
+// readerDone is the last thing a reader does.
+func (t *Transport) readerDone() {
+	t.mu.Lock()
+	t.readers--
+	if t.readers == 0 && t.state.Load() == stateDown {
+		close(t.readersGone)
+	}
+	t.mu.Unlock()
+}
+
+// waitReaders waits until every reader returned; the transport is down.
+func (t *Transport) waitReaders() {
+	t.mu.Lock()
+	n := t.readers
+	t.mu.Unlock()
+	if n > 0 {
+		<-t.readersGone
+	}
 }
 
 // Info returns what was negotiated with the peer.
@@ -156,13 +208,14 @@ type LinkInfo struct {
 	BatchSize     int  // negotiated on this link
 }
 
-// Links describes the transport's links, the active one first.
+// Links describes the transport's links, the preferred one first.
 func (t *Transport) Links() []LinkInfo {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	out := make([]LinkInfo, 0, len(t.links))
-	for i, lk := range t.links {
-		out = append(out, LinkInfo{Local: lk.LocalLocator(), Remote: lk.RemoteLocator(), Outbound: lk.outbound, Active: i == 0, BatchSize: lk.batch})
+	tx := t.tx.Load()
+	for _, lk := range t.links {
+		out = append(out, LinkInfo{Local: lk.LocalLocator(), Remote: lk.RemoteLocator(), Outbound: lk.outbound, Active: lk == tx, BatchSize: lk.batch})
 	}
 	return out
 }
@@ -259,7 +312,12 @@ func (t *Transport) linkDown(lk *tlink, err error) {
 	if i == 0 {
 		t.links[0].retire = false
 		t.active.Store(t.links[0])
-		t.log.Debug("session: active link lost, another takes over", "peer", t.info.ZID, "err", err)
+		t.log.Debug("session: preferred link lost, another takes over", "peer", t.info.ZID, "err", err)
+	}
+	if t.tx.Load() == lk {
+		// Our batches move to the preferred link: after a retired link, once the peer closed
+		// it (it read everything we sent on it) or closeLinger passed.
+		t.tx.Store(t.links[0])
 	}
 	t.mu.Unlock()
 	if lk.retired.Load() {
@@ -268,15 +326,18 @@ func (t *Transport) linkDown(lk *tlink, err error) {
 	t.kick()
 }
 
-// attach adds a second link to the transport. A winner becomes the active link and the old
-// one is retired (closed with MAX_LINKS) as soon as the peer is known to use the winner:
-// evidence says that is already so (we opened the winner and got its OpenAck). A loser is
-// kept only until the active link shows the same. It reports false when the transport is no
-// longer up. openAck, when not nil, completes the handshake of an inbound link: it runs while
-// the link is added, so that no batch of ours precedes it and the peer cannot see it (and
-// retire the old link) before the new one is part of the transport.
+// attach adds a second link to the transport. A winner becomes the preferred link and the
+// old one is retired (closed with MAX_LINKS) as soon as the peer is known to use the winner:
+// evidence says that is already so (we opened the winner and got its OpenAck). Our batches
+// stay on the old link until it is retired and the peer closed it (see holdTx), so no frame
+// of ours is read on the winner before the frames before it on the old link. A loser is kept
+// only until the preferred link shows that the peer uses it. attach fails when the transport
+// is no longer up (closing or down): no reader starts once a close began. openAck, when not
+// nil, completes the handshake of an inbound link: it runs while the link is added, so that
+// no batch of ours precedes it and the peer cannot see it (and retire the old link) before
+// the new one is part of the transport.
 func (t *Transport) attach(r *hsResult, winner, evidence bool, openAck func() error) error {
-	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
+	lk := newTLink(t, r)
 	t.txMu.Lock()
 	t.txSize = min(t.txSize, r.BatchSize)
 	t.txMu.Unlock()

@@ -81,7 +81,8 @@ func netQoS(m *wire.NetworkMessage) wire.NetQoS {
 //
 // It returns once msg is encoded into a batch (msg may be reused at once). The writer sends
 // the batch when it is full, at once for an express message, and as soon as it would otherwise
-// be idle. When the priority's queue is full, a droppable message (congestion control Drop)
+// be idle; on an idle transport, Send writes the batch itself, without blocking (see
+// inline.go). When the priority's queue is full, a droppable message (congestion control Drop)
 // waits at most Config.WaitBeforeDrop (WaitBeforeDropFragments for a fragmented one) and a
 // blocking one Config.WaitBeforeClose; then Send gives up with ErrCongested and the transport
 // stays up. Send is safe for concurrent use and allocates nothing in the steady state.
@@ -89,6 +90,16 @@ func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
 	if t.state.Load() != stateUp {
 		return fmt.Errorf("%w: send on a closed transport", ErrClosed)
 	}
+	w, err := t.enqueue(msg, rel)
+	if w.b != nil {
+		t.writeInline(w)
+	}
+	return err
+}
+
+// enqueue adds msg to its queue. It returns the batch holding it when the caller is to write
+// that batch itself (see takeInline), with wmu held.
+func (t *Transport) enqueue(msg *wire.NetworkMessage, rel wire.Reliability) (inlineWrite, error) {
 	rel &= wire.Reliable
 	qos := netQoS(msg)
 	qi, tq := 0, wire.TransportQoSDefault
@@ -106,7 +117,7 @@ func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
 	defer q.sendMu.Unlock()
 	t.txMu.Lock()
 	for {
-		if q.cur == nil {
+		if q.cur == nil && !t.takeFree(q) {
 			if start.IsZero() {
 				start = time.Now()
 				if !block && msg.Len() > t.txSize-fragHeadroom {
@@ -115,7 +126,7 @@ func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
 			}
 			if !t.takeBatch(q, start.Add(wait)) {
 				t.txMu.Unlock()
-				return t.congested(block)
+				return inlineWrite{}, t.congested(block)
 			}
 		}
 		b := q.cur
@@ -131,7 +142,7 @@ func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
 		}
 		if err != wire.ErrBatchFull {
 			t.txMu.Unlock()
-			return err
+			return inlineWrite{}, err
 		}
 		if b.w.IsEmpty() {
 			if start.IsZero() {
@@ -139,17 +150,21 @@ func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
 			}
 			err := t.fragment(q, msg, rel, tq, block, start.Add(t.cfg.WaitBeforeDropFragments))
 			t.txMu.Unlock()
-			return err
+			return inlineWrite{}, err
 		}
 		t.seal(q)
 	}
 	t.stats.txMessages.Add(1)
+	if w := t.takeInline(q); w.b != nil {
+		t.txMu.Unlock()
+		return w, nil
+	}
 	if qos.Express() || !t.cfg.Batching {
 		t.seal(q)
 	}
 	t.wakeLocked()
 	t.txMu.Unlock()
-	return nil
+	return inlineWrite{}, nil
 }
 
 func (t *Transport) congested(block bool) error {
@@ -161,10 +176,8 @@ func (t *Transport) congested(block bool) error {
 	return fmt.Errorf("%w: message dropped", ErrCongested)
 }
 
-// takeBatch gives q an empty current batch: a free one, a new one while fewer than
-// QueueSize exist, or one the writer frees before deadline. It may release txMu while it
-// waits; it reports false on timeout or when the transport goes down.
-func (t *Transport) takeBatch(q *txQueue, deadline time.Time) bool {
+// takeFree gives q an empty current batch if one is free or may be allocated, without waiting.
+func (t *Transport) takeFree(q *txQueue) bool {
 	select {
 	case b := <-q.free:
 		t.useBatch(q, b)
@@ -176,6 +189,16 @@ func (t *Transport) takeBatch(q *txQueue, deadline time.Time) bool {
 		buf := make([]byte, 0, t.txSize)
 		b := &txBatch{buf: buf, q: q.idx}
 		t.useBatch(q, b)
+		return true
+	}
+	return false
+}
+
+// takeBatch gives q an empty current batch: a free one, a new one while fewer than
+// QueueSize exist, or one the writer frees before deadline. It may release txMu while it
+// waits; it reports false on timeout or when the transport goes down.
+func (t *Transport) takeBatch(q *txQueue, deadline time.Time) bool {
+	if t.takeFree(q) {
 		return true
 	}
 	w := time.Until(deadline)

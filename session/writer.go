@@ -6,10 +6,10 @@ import (
 	"github.com/gozenoh/zenoh/wire"
 )
 
-// writer is the transport's only writer to its links: it writes batches as the queues offer
-// them, sends keep-alives on links idle for the keep-alive interval, retires duplicate links,
-// and performs the graceful close. When the transport is down it waits for the readers and
-// reports TransportDown.
+// writer is the transport's writer to its links (besides the inline writes of senders, see
+// inline.go): it writes batches as the queues offer them, sends keep-alives on links idle for
+// the keep-alive interval, retires duplicate links, and performs the graceful close. When the
+// transport is down it waits for the readers and reports TransportDown.
 func (t *Transport) writer() {
 	ka := t.cfg.keepAliveInterval()
 	timer := time.NewTimer(ka)
@@ -22,15 +22,23 @@ loop:
 			t.ctl.Store(false)
 			closeSent = t.control(closeSent)
 		}
-		if bs := t.nextBatches(gather[:0]); len(bs) > 0 {
-			t.writeBatches(bs, bufs[:0])
-			clear(gather[:])
-			select {
-			case <-timer.C:
-				t.keepAlives(timer, ka)
-			default:
+		if t.pending.Load() {
+			t.lockWrite()
+			t.wmu.Unlock()
+		}
+		if !t.holdTx() {
+			if bs := t.nextBatches(gather[:0]); len(bs) > 0 {
+				t.lockWrite()
+				t.writeBatches(bs, bufs[:0])
+				t.wmu.Unlock()
+				clear(gather[:])
+				select {
+				case <-timer.C:
+					t.keepAlives(timer, ka)
+				default:
+				}
+				continue
 			}
-			continue
 		}
 		select {
 		case <-t.notify:
@@ -41,7 +49,7 @@ loop:
 		}
 	}
 	timer.Stop()
-	t.readers.Wait()
+	t.waitReaders()
 	if t.h != nil {
 		t.h.TransportDown(t.err)
 	}
@@ -51,13 +59,42 @@ loop:
 	close(t.done)
 }
 
-// writeBatch writes b on the active link; when that link fails it is dropped and b goes on
-// the link that takes over, if any. A batch built before a link with a smaller batch size
-// became active goes on another link that takes it, or is dropped (the peer sees an SN gap).
+// holdTx reports whether our batches wait: the link they go on was retired (its Close is
+// sent) and is not gone yet. The peer reads a link's batches in order but two links in
+// parallel, so the batches after the Close go on the next link only once the peer closed the
+// retired one (it read all of it) or its reader gave up (closeLinger); linkDown then moves
+// tx to the preferred link and wakes the writer.
+func (t *Transport) holdTx() bool {
+	lk := t.tx.Load()
+	return lk != nil && lk.retired.Load() && !lk.down.Load()
+}
+
+// awaitTx waits, bounded by deadline, until holdTx is over. It is called by the writer.
+func (t *Transport) awaitTx(deadline time.Time) {
+	if !t.holdTx() {
+		return
+	}
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	for t.holdTx() {
+		select {
+		case <-t.notify:
+		case <-timer.C:
+			return
+		case <-t.quit:
+			return
+		}
+	}
+}
+
+// writeBatch writes b on the tx link, with wmu held; when that link fails it is dropped and b
+// goes on the link that takes over, if any. A batch built before a link with a smaller batch
+// size was attached goes on another link that takes it, or is dropped (the peer sees an SN
+// gap).
 func (t *Transport) writeBatch(b *txBatch) {
 	buf := b.bytes()
 	for range 2 {
-		lk := t.active.Load()
+		lk := t.tx.Load()
 		if lk == nil || t.state.Load() == stateDown {
 			break
 		}
@@ -67,12 +104,14 @@ func (t *Transport) writeBatch(b *txBatch) {
 				break
 			}
 		}
+		t.writing()
 		if err := lk.WriteBatch(buf); err != nil {
 			t.stats.errors.Add(1)
 			t.linkDown(lk, err)
 			continue
 		}
 		lk.lastTx = time.Now()
+		t.txAt.Store(int64(lk.lastTx.Sub(t.epoch)))
 		t.stats.txBatches.Add(1)
 		t.stats.txBytes.Add(uint64(len(buf)))
 		break
@@ -86,11 +125,16 @@ type batchesWriter interface {
 	WriteBatches(bufs [][]byte) error
 }
 
-// writeBatches writes bs, in one call when the active link can and all fit it, else one by one.
+// writeBatches writes bs, in one call when the tx link can and all fit it, else one by one,
+// with wmu held.
 func (t *Transport) writeBatches(bs []*txBatch, bufs [][]byte) {
-	lk := t.active.Load()
-	bw, ok := lk.Link.(batchesWriter)
-	if lk == nil || !ok || len(bs) == 1 || t.state.Load() == stateDown {
+	lk := t.tx.Load()
+	var bw batchesWriter
+	ok := false
+	if lk != nil {
+		bw, ok = lk.Link.(batchesWriter)
+	}
+	if !ok || len(bs) == 1 || t.state.Load() == stateDown {
 		for _, b := range bs {
 			t.writeBatch(b)
 		}
@@ -108,6 +152,7 @@ func (t *Transport) writeBatches(bs []*txBatch, bufs [][]byte) {
 		bufs = append(bufs, buf)
 		n += len(buf)
 	}
+	t.writing()
 	if err := bw.WriteBatches(bufs); err != nil {
 		t.stats.errors.Add(1)
 		t.linkDown(lk, err)
@@ -115,6 +160,7 @@ func (t *Transport) writeBatches(bs []*txBatch, bufs [][]byte) {
 		t.stats.txDropped.Add(uint64(len(bs)))
 	} else {
 		lk.lastTx = time.Now()
+		t.txAt.Store(int64(lk.lastTx.Sub(t.epoch)))
 		t.stats.txBatches.Add(uint64(len(bs)))
 		t.stats.txBytes.Add(uint64(n))
 	}
@@ -140,8 +186,12 @@ func (t *Transport) linkFor(n int) *tlink {
 // the next link to fall due.
 func (t *Transport) keepAlives(timer *time.Timer, ka time.Duration) {
 	t.mu.Lock()
-	links := append([]*tlink(nil), t.links...)
+	t.kaLinks = append(t.kaLinks[:0], t.links...)
+	links := t.kaLinks
 	t.mu.Unlock()
+	defer clear(links)
+	t.lockWrite()
+	defer t.wmu.Unlock()
 	now := time.Now()
 	next := ka
 	for _, lk := range links {
@@ -166,7 +216,8 @@ func (t *Transport) keepAlives(timer *time.Timer, ka time.Duration) {
 }
 
 // control does the writer's control work: the graceful close, and retiring duplicate links
-// once the active link has shown that the peer uses it. It returns whether the Close was sent.
+// once the preferred link has shown that the peer uses it. It returns whether the Close was
+// sent.
 func (t *Transport) control(closeSent bool) bool {
 	if t.state.Load() == stateClosing && !closeSent {
 		t.gracefulClose()
@@ -186,22 +237,34 @@ func (t *Transport) control(closeSent bool) bool {
 	t.mu.Unlock()
 	for _, lk := range retire {
 		t.log.Debug("session: retiring duplicate link", "peer", t.info.ZID, "link", lk.RemoteLocator())
+		if lk == t.tx.Load() {
+			// What is queued now still goes on it, before its Close.
+			var gather [gatherMax]*txBatch
+			if bs := t.nextBatches(gather[:0]); len(bs) > 0 {
+				t.lockWrite()
+				t.writeBatches(bs, nil)
+				t.wmu.Unlock()
+			}
+		}
 		t.sendClose(lk, wire.Close{Reason: ReasonMaxLinks})
 	}
 	return closeSent
 }
 
-// gracefulClose flushes the queues on the active link, then sends Close (the whole session)
-// on every link and lets the readers drain until the peer closes or closeLinger passes.
+// gracefulClose flushes the queues on the tx link, then sends Close (the whole session) on
+// every link and lets the readers drain until the peer closes or closeLinger passes.
 func (t *Transport) gracefulClose() {
 	deadline := time.Now().Add(closeLinger)
-	if lk := t.active.Load(); lk != nil {
+	t.awaitTx(deadline)
+	if lk := t.tx.Load(); lk != nil {
 		lk.SetWriteDeadline(deadline)
 	}
 	var gather [gatherMax]*txBatch
+	t.lockWrite()
 	for bs := t.nextBatches(gather[:0]); len(bs) > 0; bs = t.nextBatches(gather[:0]) {
 		t.writeBatches(bs, nil)
 	}
+	t.wmu.Unlock()
 	t.mu.Lock()
 	links := append([]*tlink(nil), t.links...)
 	reason := t.closeReason
@@ -214,11 +277,13 @@ func (t *Transport) gracefulClose() {
 // sendClose writes a Close on lk, ends its sending side and makes its reader give up
 // closeLinger later unless the peer closes first.
 func (t *Transport) sendClose(lk *tlink, c wire.Close) {
-	lk.retired.Store(true)
 	at := time.Now().Add(closeLinger)
+	t.lockWrite()
+	lk.retired.Store(true)
 	lk.SetWriteDeadline(at)
 	_ = writeMsg(lk, &wire.TransportMessage{ID: wire.TransportIDClose, Close: c})
 	lk.CloseWrite()
+	t.wmu.Unlock()
 	lk.lingerAt.Store(at.UnixNano())
 	lk.SetReadDeadline(at)
 }
