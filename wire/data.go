@@ -24,10 +24,7 @@ func (m *PushBody) Len() int {
 func (m *PushBody) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *PushBody) append(b []byte) ([]byte, error) {
@@ -98,10 +95,7 @@ func (m *ResponseBody) Len() int {
 func (m *ResponseBody) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *ResponseBody) append(b []byte) ([]byte, error) {

@@ -42,10 +42,7 @@ func (m *Declare) Len() int {
 func (m *Declare) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Declare) append(b []byte) ([]byte, error) {
@@ -72,10 +69,7 @@ func (m *Declare) append(b []byte) ([]byte, error) {
 	if err != nil {
 		return b, err
 	}
-	if m.NodeID != 0 {
-		n--
-		b = appendZ64Ext(b, netExtNodeID, uint64(m.NodeID), n > 0)
-	}
+	b = appendNodeIDExt(b, m.NodeID, &n)
 	b = appendExts(b, m.Exts, false)
 	return m.Body.append(b)
 }
@@ -108,20 +102,10 @@ func (r *rd) declare(m *Declare, h byte) error {
 		}
 		m.HasInterestID, m.InterestID = true, uint32(v)
 	}
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		var err error
-		if e, more, err = r.ext("ext"); err != nil {
+	if h&netFlagZ != 0 {
+		x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, nodeID: &m.NodeID, exts: &m.Exts}
+		if err := r.netExts(x, nil); err != nil {
 			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, &m.NodeID)
-		if err != nil {
-			return err
-		}
-		if !known {
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	return r.declareBody(&m.Body)

@@ -116,10 +116,7 @@ func (m *DeclareBody) Len() int {
 func (m *DeclareBody) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *DeclareBody) append(b []byte) ([]byte, error) {

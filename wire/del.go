@@ -41,10 +41,7 @@ func (m *Del) Len() int {
 func (m *Del) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Del) append(b []byte) ([]byte, error) {
@@ -81,11 +78,7 @@ func (m *Del) append(b []byte) ([]byte, error) {
 			return b, err
 		}
 	}
-	if m.HasAttachment {
-		n--
-		b = appendZBufExtHead(b, delExtAttachment, len(m.Attachment), n > 0)
-		b = append(b, m.Attachment...)
-	}
+	b = appendAttachmentExt(b, delExtAttachment, m.HasAttachment, m.Attachment, &n)
 	return appendExts(b, m.Exts, false), nil
 }
 
@@ -110,24 +103,9 @@ func (r *rd) del(m *Del, h byte) error {
 		}
 		m.HasTimestamp = true
 	}
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
-			return err
-		}
-		switch e.Header {
-		case dataExtSourceInfo:
-			if m.SourceInfo, err = r.sourceInfoExt(e); err != nil {
-				return err
-			}
-			m.HasSourceInfo = true
-		case delExtAttachment:
-			m.Attachment, m.HasAttachment = nilIfEmpty(e.Body), true
-		default:
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
-		}
+	if h&netFlagZ == 0 {
+		return nil
 	}
-	return nil
+	return r.dataExts(dataExts{hasSourceInfo: &m.HasSourceInfo, sourceInfo: &m.SourceInfo, attachmentID: delExtAttachment,
+		hasAttachment: &m.HasAttachment, attachment: &m.Attachment, exts: &m.Exts}, nil)
 }

@@ -38,10 +38,7 @@ func (m *ErrReply) Len() int {
 func (m *ErrReply) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *ErrReply) append(b []byte) ([]byte, error) {
@@ -102,24 +99,10 @@ func (r *rd) errReply(m *ErrReply, h byte) error {
 			return err
 		}
 	}
-	for more := h&netFlagZ != 0; more; {
-		start := r.off
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
+	if h&netFlagZ != 0 {
+		x := dataExts{hasSourceInfo: &m.HasSourceInfo, sourceInfo: &m.SourceInfo, shm: true, exts: &m.Exts}
+		if err = r.dataExts(x, nil); err != nil {
 			return err
-		}
-		switch e.Header {
-		case dataExtSourceInfo:
-			if m.SourceInfo, err = r.sourceInfoExt(e); err != nil {
-				return err
-			}
-			m.HasSourceInfo = true
-		case dataExtShm:
-			return r.failAt(start, "ext_shm", ErrUnknownMandatory)
-		default:
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	p, err := r.bytes("payload", MaxPayloadLen)

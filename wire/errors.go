@@ -57,3 +57,12 @@ func (e *EncodeError) Error() string {
 func (e *EncodeError) Unwrap() error { return ErrEncode }
 
 func encErr(msg, field, why string) error { return &EncodeError{Msg: msg, Field: field, Why: why} }
+
+// wholeOrNothing returns b, or when err is set b cut back to the n0 bytes it had before an
+// encoder started: an encoder never leaves part of a message behind.
+func wholeOrNothing(b []byte, n0 int, err error) ([]byte, error) {
+	if err != nil {
+		return b[:n0], err
+	}
+	return b, nil
+}

@@ -69,10 +69,7 @@ func (m *Interest) Len() int {
 func (m *Interest) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Interest) append(b []byte) ([]byte, error) {
@@ -108,10 +105,7 @@ func (m *Interest) append(b []byte) ([]byte, error) {
 	if err != nil {
 		return b, err
 	}
-	if m.NodeID != 0 {
-		n--
-		b = appendZ64Ext(b, netExtNodeID, uint64(m.NodeID), n > 0)
-	}
+	b = appendNodeIDExt(b, m.NodeID, &n)
 	return appendExts(b, m.Exts, false), nil
 }
 
@@ -156,20 +150,9 @@ func (r *rd) interest(m *Interest, h byte) error {
 			m.Options = m.wireOptions()
 		}
 	}
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
-			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, &m.NodeID)
-		if err != nil {
-			return err
-		}
-		if !known {
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
-		}
+	if h&netFlagZ == 0 {
+		return nil
 	}
-	return nil
+	x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, nodeID: &m.NodeID, exts: &m.Exts}
+	return r.netExts(x, nil)
 }

@@ -181,6 +181,41 @@ func (r *rd) netCommonExt(e Ext, qos *NetQoS, hasTS *bool, ts *Timestamp, nodeID
 	return true, err
 }
 
+// netExts points at the fields where a network message keeps the extensions every network
+// message may carry: QoS 0x21, Timestamp 0x42, NodeId 0x33 (in Push, Request, Interest and
+// Declare; nodeID is nil in the others) and the unknown extensions.
+type netExts struct {
+	qos          *NetQoS
+	hasTimestamp *bool
+	timestamp    *Timestamp
+	nodeID       *uint16
+	exts         *[]Ext
+}
+
+// netExts reads the extension list of a network message (whose header has the Z flag) into x's
+// fields. own, when not nil, handles the extensions only the message defines and reports
+// whether it knew e. The others are kept (see keepExt).
+func (r *rd) netExts(x netExts, own func(e Ext) (bool, error)) error {
+	for more := true; more; {
+		e, m, err := r.ext("ext")
+		if err != nil {
+			return err
+		}
+		more = m
+		known, err := r.netCommonExt(e, x.qos, x.hasTimestamp, x.timestamp, x.nodeID)
+		if !known && err == nil && own != nil {
+			known, err = own(e)
+		}
+		if !known && err == nil {
+			*x.exts, err = r.keepExt(e, *x.exts)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // appendQoSTimestampExts appends the QoS extension (unless default) and the Timestamp extension
 // (if present), counting them down from *n, the number of extensions still to write.
 func appendQoSTimestampExts(b []byte, qos NetQoS, hasTS bool, ts *Timestamp, n *int) ([]byte, error) {
@@ -222,4 +257,24 @@ func checkEncoding(msg string, e *Encoding) error {
 		return encErr(msg, "encoding", "schema bytes without HasSchema")
 	}
 	return nil
+}
+
+// appendNodeIDExt appends the NodeId extension unless id is 0, counting it down from *n, the
+// number of extensions still to write.
+func appendNodeIDExt(b []byte, id uint16, n *int) []byte {
+	if id == 0 {
+		return b
+	}
+	*n--
+	return appendZ64Ext(b, netExtNodeID, uint64(id), *n > 0)
+}
+
+// appendAttachmentExt appends an attachment extension with header h when has, counting it down
+// from *n, the number of extensions still to write.
+func appendAttachmentExt(b []byte, h byte, has bool, p []byte, n *int) []byte {
+	if !has {
+		return b
+	}
+	*n--
+	return append(appendZBufExtHead(b, h, len(p), *n > 0), p...)
 }

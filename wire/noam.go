@@ -101,19 +101,10 @@ func (r *rd) networkOAM(m *NetworkOAM, h byte) error {
 		return err
 	}
 	m.OAMID = uint16(v)
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
+	if h&netFlagZ != 0 {
+		x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, exts: &m.Exts}
+		if err = r.netExts(x, nil); err != nil {
 			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, nil)
-		if err != nil {
-			return err
-		}
-		if !known {
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	switch m.Enc {

@@ -35,55 +35,11 @@ const (
 	openFlagT = 0x40 // lease in seconds
 )
 
-func (m *OpenSyn) extCount() int {
-	return trB2I(m.QoS) + m.Shm.count() + m.ShmZBuf.count() + m.Auth.count() + m.MultiLink.count() +
-		trB2I(m.LowLatency) + trB2I(m.Compression) + m.RemoteBound.count() + len(m.Exts)
-}
-
 // Len returns the encoded size.
-func (m *OpenSyn) Len() int {
-	v, _ := trLeaseWire(m.Lease)
-	return 1 + ZintLen(v) + ZintLen(uint64(m.InitialSN)) + bytesLen(m.Cookie) +
-		trB2I(m.QoS) + m.Shm.size(trExtOpenShm) + m.ShmZBuf.size(trExtOpenShmZBuf) +
-		m.Auth.size(trExtOpenAuth) + m.MultiLink.size(trExtOpenMultiLinkSyn) + trB2I(m.LowLatency) +
-		trB2I(m.Compression) + m.RemoteBound.size(trExtOpenRemoteBound) + extsLen(m.Exts)
-}
+func (m *OpenSyn) Len() int { return m.fields().len() }
 
 // Append appends the OpenSyn.
-func (m *OpenSyn) Append(b []byte) ([]byte, error) {
-	if err := trCheckLease("OpenSyn", m.Lease); err != nil {
-		return b, err
-	}
-	if len(m.Cookie) > MaxOpenCookieLen {
-		return b, encErr("OpenSyn", "cookie", "longer than MaxOpenCookieLen")
-	}
-	if err := trCheckExts("OpenSyn", m.Exts, trExtOpenQoS, trExtOpenShm, trExtOpenShmZBuf, trExtOpenAuth,
-		trExtOpenMultiLinkSyn, trExtOpenLowLatency, trExtOpenCompression, trExtOpenRemoteBound); err != nil {
-		return b, err
-	}
-	v, secs := trLeaseWire(m.Lease)
-	h := byte(TransportIDOpen)
-	if secs {
-		h |= openFlagT
-	}
-	w := trExtW{n: m.extCount()}
-	if w.n > 0 {
-		h |= ExtMore
-	}
-	b = AppendZint(append(b, h), v)
-	b = AppendZint(b, uint64(m.InitialSN))
-	w.b = appendBytes(b, m.Cookie)
-	w.optUnit(trExtOpenQoS, m.QoS)
-	w.optZ64(trExtOpenShm, m.Shm)
-	w.optZBuf(trExtOpenShmZBuf, m.ShmZBuf)
-	w.optZBuf(trExtOpenAuth, m.Auth)
-	w.optZBuf(trExtOpenMultiLinkSyn, m.MultiLink)
-	w.optUnit(trExtOpenLowLatency, m.LowLatency)
-	w.optUnit(trExtOpenCompression, m.Compression)
-	w.optZ64(trExtOpenRemoteBound, m.RemoteBound)
-	w.unknown(m.Exts)
-	return w.b, nil
-}
+func (m *OpenSyn) Append(b []byte) ([]byte, error) { return m.fields().append(b) }
 
 // DecodeOpenSyn decodes an OpenSyn from the start of b.
 func DecodeOpenSyn(b []byte) (OpenSyn, int, error) {
@@ -95,56 +51,7 @@ func DecodeOpenSyn(b []byte) (OpenSyn, int, error) {
 	return m, n, nil
 }
 
-func decodeOpenSynInto(b []byte, m *OpenSyn) (int, error) {
-	r := newRd(b, "OpenSyn")
-	h, err := r.trHeader(TransportIDOpen)
-	if err != nil {
-		return r.off, err
-	}
-	if h&openFlagA != 0 {
-		r.off = 0
-		return 0, r.fail("header", ErrUnknownMessage)
-	}
-	if m.Lease, err = r.trLease(h&openFlagT != 0); err != nil {
-		return r.off, err
-	}
-	if m.InitialSN, err = r.trSN(); err != nil {
-		return r.off, err
-	}
-	if m.Cookie, err = r.bytes("cookie", MaxOpenCookieLen); err != nil {
-		return r.off, err
-	}
-	for more := h&ExtMore != 0; more; {
-		e, mo, err := r.ext("ext")
-		if err != nil {
-			return r.off, err
-		}
-		more = mo
-		switch e.Header {
-		case trExtOpenQoS:
-			m.QoS = true
-		case trExtOpenShm:
-			m.Shm = Z64Ext{true, e.Value}
-		case trExtOpenShmZBuf:
-			m.ShmZBuf = ZBufExt{true, e.Body}
-		case trExtOpenAuth:
-			m.Auth = ZBufExt{true, e.Body}
-		case trExtOpenMultiLinkSyn:
-			m.MultiLink = ZBufExt{true, e.Body}
-		case trExtOpenLowLatency:
-			m.LowLatency = true
-		case trExtOpenCompression:
-			m.Compression = true
-		case trExtOpenRemoteBound:
-			m.RemoteBound = Z64Ext{true, e.Value}
-		default:
-			if m.Exts, err = r.unknownExt("ext", e, m.Exts); err != nil {
-				return r.off, err
-			}
-		}
-	}
-	return r.off, nil
-}
+func decodeOpenSynInto(b []byte, m *OpenSyn) (int, error) { return m.fields().decode(b) }
 
 // trLeaseWire returns the wire value of a lease and whether it is in seconds (the T flag).
 func trLeaseWire(d time.Duration) (uint64, bool) {

@@ -36,10 +36,7 @@ func (m *Push) Len() int {
 func (m *Push) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Push) append(b []byte) ([]byte, error) {
@@ -63,10 +60,7 @@ func (m *Push) append(b []byte) ([]byte, error) {
 	if err != nil {
 		return b, err
 	}
-	if m.NodeID != 0 {
-		n--
-		b = appendZ64Ext(b, netExtNodeID, uint64(m.NodeID), n > 0)
-	}
+	b = appendNodeIDExt(b, m.NodeID, &n)
 	b = appendExts(b, m.Exts, false)
 	return m.Body.append(b)
 }
@@ -96,19 +90,10 @@ func (r *rd) push(m *Push, h byte) error {
 		return err
 	}
 	m.QoS, m.HasTimestamp, m.Timestamp, m.NodeID, m.Exts = NetQoSDefault, false, Timestamp{}, 0, nil
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
+	if h&netFlagZ != 0 {
+		x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, nodeID: &m.NodeID, exts: &m.Exts}
+		if err = r.netExts(x, nil); err != nil {
 			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, &m.NodeID)
-		if err != nil {
-			return err
-		}
-		if !known {
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	return r.pushBody(&m.Body)

@@ -56,10 +56,7 @@ func (m *Put) Len() int {
 func (m *Put) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Put) append(b []byte) ([]byte, error) {
@@ -110,11 +107,7 @@ func (m *Put) append(b []byte) ([]byte, error) {
 			return b, err
 		}
 	}
-	if m.HasAttachment {
-		n--
-		b = appendZBufExtHead(b, putExtAttachment, len(m.Attachment), n > 0)
-		b = append(b, m.Attachment...)
-	}
+	b = appendAttachmentExt(b, putExtAttachment, m.HasAttachment, m.Attachment, &n)
 	b = appendExts(b, m.Exts, false)
 	return appendBytes(b, m.Payload), nil
 }
@@ -145,26 +138,11 @@ func (r *rd) put(m *Put, h byte) error {
 			return err
 		}
 	}
-	for more := h&netFlagZ != 0; more; {
-		start := r.off
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
+	if h&netFlagZ != 0 {
+		x := dataExts{hasSourceInfo: &m.HasSourceInfo, sourceInfo: &m.SourceInfo, attachmentID: putExtAttachment,
+			hasAttachment: &m.HasAttachment, attachment: &m.Attachment, shm: true, exts: &m.Exts}
+		if err = r.dataExts(x, nil); err != nil {
 			return err
-		}
-		switch e.Header {
-		case dataExtSourceInfo:
-			if m.SourceInfo, err = r.sourceInfoExt(e); err != nil {
-				return err
-			}
-			m.HasSourceInfo = true
-		case putExtAttachment:
-			m.Attachment, m.HasAttachment = nilIfEmpty(e.Body), true
-		case dataExtShm:
-			return r.failAt(start, "ext_shm", ErrUnknownMandatory)
-		default:
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	p, err := r.bytes("payload", MaxPayloadLen)

@@ -68,10 +68,7 @@ func (m *Query) Len() int {
 func (m *Query) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Query) append(b []byte) ([]byte, error) {
@@ -128,11 +125,7 @@ func (m *Query) append(b []byte) ([]byte, error) {
 		}
 		b = append(b, m.Body.Payload...)
 	}
-	if m.HasAttachment {
-		n--
-		b = appendZBufExtHead(b, queryExtAttachment, len(m.Attachment), n > 0)
-		b = append(b, m.Attachment...)
-	}
+	b = appendAttachmentExt(b, queryExtAttachment, m.HasAttachment, m.Attachment, &n)
 	return appendExts(b, m.Exts, false), nil
 }
 
@@ -176,34 +169,25 @@ func (r *rd) query(m *Query, h byte) error {
 		}
 		m.Parameters = nilIfEmpty(p)
 	}
-	for more := h&netFlagZ != 0; more; {
-		start := r.off
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
-			return err
-		}
+	if h&netFlagZ == 0 {
+		return nil
+	}
+	return r.dataExts(dataExts{hasSourceInfo: &m.HasSourceInfo, sourceInfo: &m.SourceInfo, attachmentID: queryExtAttachment,
+		hasAttachment: &m.HasAttachment, attachment: &m.Attachment, exts: &m.Exts}, func(e Ext, start int) (bool, error) {
 		switch e.Header {
-		case dataExtSourceInfo:
-			if m.SourceInfo, err = r.sourceInfoExt(e); err != nil {
-				return err
-			}
-			m.HasSourceInfo = true
 		case queryExtBody:
 			s := r.extSub(e.Body)
+			var err error
 			if m.Body.Encoding, err = s.dataEncoding(); err != nil {
-				return err
+				return true, err
 			}
 			m.Body.Payload = nilIfEmpty(s.b[s.off:len(s.b):len(s.b)])
 			m.HasBody = true
 		case queryExtBodyShm:
-			return r.failAt(start, "ext_body_shm", ErrInvalid)
-		case queryExtAttachment:
-			m.Attachment, m.HasAttachment = nilIfEmpty(e.Body), true
+			return true, r.failAt(start, "ext_body_shm", ErrInvalid)
 		default:
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
+			return false, nil
 		}
-	}
-	return nil
+		return true, nil
+	})
 }

@@ -30,10 +30,7 @@ func (m *Reply) Len() int {
 func (m *Reply) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Reply) append(b []byte) ([]byte, error) {

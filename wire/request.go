@@ -50,10 +50,7 @@ func (m *Request) Len() int {
 func (m *Request) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Request) append(b []byte) ([]byte, error) {
@@ -95,10 +92,7 @@ func (m *Request) append(b []byte) ([]byte, error) {
 		n--
 		b = appendZ64Ext(b, netExtTimeout, m.TimeoutMs, n > 0)
 	}
-	if m.NodeID != 0 {
-		n--
-		b = appendZ64Ext(b, netExtNodeID, uint64(m.NodeID), n > 0)
-	}
+	b = appendNodeIDExt(b, m.NodeID, &n)
 	b = appendExts(b, m.Exts, false)
 	return m.Query.append(b)
 }
@@ -132,35 +126,29 @@ func (r *rd) request(m *Request, h byte) error {
 	if m.WireExpr, err = r.wireExpr(h&netFlagN != 0, mappingOf(h&netFlagM != 0)); err != nil {
 		return err
 	}
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
-			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, &m.NodeID)
+	if h&netFlagZ != 0 {
+		x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, nodeID: &m.NodeID, exts: &m.Exts}
+		err = r.netExts(x, func(e Ext) (bool, error) {
+			switch e.Header {
+			case netExtTarget:
+				if e.Value > uint64(QueryTargetAllComplete) {
+					return true, r.fail("ext_target", ErrInvalid)
+				}
+				m.Target = QueryTarget(e.Value)
+			case netExtBudget:
+				if e.Value > netMaxU32 {
+					return true, r.fail("ext_budget", ErrOverflow)
+				}
+				m.Budget = uint32(e.Value)
+			case netExtTimeout:
+				m.TimeoutMs, m.HasTimeout = e.Value, true
+			default:
+				return false, nil
+			}
+			return true, nil
+		})
 		if err != nil {
 			return err
-		}
-		if known {
-			continue
-		}
-		switch e.Header {
-		case netExtTarget:
-			if e.Value > uint64(QueryTargetAllComplete) {
-				return r.fail("ext_target", ErrInvalid)
-			}
-			m.Target = QueryTarget(e.Value)
-		case netExtBudget:
-			if e.Value > netMaxU32 {
-				return r.fail("ext_budget", ErrOverflow)
-			}
-			m.Budget = uint32(e.Value)
-		case netExtTimeout:
-			m.TimeoutMs, m.HasTimeout = e.Value, true
-		default:
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	save := r.msg

@@ -37,10 +37,7 @@ func (m *Response) Len() int {
 func (m *Response) Append(b []byte) ([]byte, error) {
 	n0 := len(b)
 	b, err := m.append(b)
-	if err != nil {
-		return b[:n0], err
-	}
-	return b, nil
+	return wholeOrNothing(b, n0, err)
 }
 
 func (m *Response) append(b []byte) ([]byte, error) {
@@ -109,30 +106,23 @@ func (r *rd) response(m *Response, h byte) error {
 	}
 	m.QoS, m.HasTimestamp, m.Timestamp = NetQoSDefault, false, Timestamp{}
 	m.HasResponderID, m.ResponderID, m.Exts = false, EntityGlobalID{}, nil
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
-			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, nil)
+	if h&netFlagZ != 0 {
+		x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, exts: &m.Exts}
+		err = r.netExts(x, func(e Ext) (bool, error) {
+			if e.Header != netExtResponderID {
+				return false, nil
+			}
+			s := r.extSub(e.Body)
+			var err error
+			if m.ResponderID, err = s.entityGlobalID(); err == nil {
+				if err = s.subDone("ext_responder_id"); err == nil {
+					m.HasResponderID = true
+				}
+			}
+			return true, err
+		})
 		if err != nil {
 			return err
-		}
-		switch {
-		case known:
-		case e.Header == netExtResponderID:
-			s := r.extSub(e.Body)
-			if m.ResponderID, err = s.entityGlobalID(); err != nil {
-				return err
-			}
-			if err = s.subDone("ext_responder_id"); err != nil {
-				return err
-			}
-			m.HasResponderID = true
-		default:
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
 		}
 	}
 	return r.responseBody(&m.Body)

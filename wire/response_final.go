@@ -70,20 +70,9 @@ func (r *rd) responseFinal(m *ResponseFinal, h byte) error {
 		return err
 	}
 	m.RequestID = uint32(v)
-	for more := h&netFlagZ != 0; more; {
-		var e Ext
-		if e, more, err = r.ext("ext"); err != nil {
-			return err
-		}
-		known, err := r.netCommonExt(e, &m.QoS, &m.HasTimestamp, &m.Timestamp, nil)
-		if err != nil {
-			return err
-		}
-		if !known {
-			if m.Exts, err = r.keepExt(e, m.Exts); err != nil {
-				return err
-			}
-		}
+	if h&netFlagZ == 0 {
+		return nil
 	}
-	return nil
+	x := netExts{qos: &m.QoS, hasTimestamp: &m.HasTimestamp, timestamp: &m.Timestamp, exts: &m.Exts}
+	return r.netExts(x, nil)
 }
