@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"io"
 	"log/slog"
@@ -74,6 +75,7 @@ type Bus struct {
 	peers   map[NodeID]*peerNode
 	tick    uint64
 	members map[memberKey]Member
+	downs   map[memberKey]*pendingDown // members whose token went, awaiting their leave envelope
 	nPeers  int
 
 	selfCollided map[uint64]bool // other incarnations seen sending with this node's id
@@ -94,6 +96,11 @@ func New(cfg ClusterConfig, tr Transport, opts ...Option) (*Bus, error) {
 	var o busOptions
 	for _, opt := range opts {
 		opt(&o)
+	}
+	if g, ok := tr.(tokenGracer); ok && cfg.TokenGrace == 0 {
+		if d, set := g.tokenGrace(); set {
+			cfg.TokenGrace = cmp.Or(d, -1) // the deprecated WithTokenGrace; 0 there means none
+		}
 	}
 	if err := cfg.normalize(); err != nil {
 		return nil, err
@@ -124,6 +131,7 @@ func New(cfg ClusterConfig, tr Transport, opts ...Option) (*Bus, error) {
 		sent:     make(chan struct{}),
 		peers:    map[NodeID]*peerNode{},
 		members:  map[memberKey]Member{},
+		downs:    map[memberKey]*pendingDown{},
 
 		selfCollided: map[uint64]bool{},
 	}
@@ -162,6 +170,10 @@ func (b *Bus) abort() {
 			_ = c.Close()
 		}
 	}
+	b.recvMu.Lock()
+	b.closed = true
+	b.stopDowns()
+	b.recvMu.Unlock()
 	b.closeSubs()
 	b.cancel()
 }
@@ -208,6 +220,14 @@ func (c *ClusterConfig) normalize() error {
 	}
 	if c.Heartbeat == 0 {
 		c.Heartbeat = DefaultHeartbeatMS * time.Millisecond
+	}
+	switch {
+	case c.TokenGrace == 0:
+		c.TokenGrace = DefaultTokenGrace
+	case c.TokenGrace < 0:
+		c.TokenGrace = 0
+	case c.TokenGrace > maxTokenGrace:
+		return cfgErr("cluster.token-grace", "%v is above %v", c.TokenGrace, maxTokenGrace)
 	}
 	return nil
 }
@@ -332,6 +352,7 @@ func (b *Bus) Close() error {
 		}
 		b.recvMu.Lock()
 		b.closed = true
+		b.stopDowns()
 		b.recvMu.Unlock()
 		b.closeSubs()
 		if b.closer != nil {

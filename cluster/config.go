@@ -48,6 +48,14 @@ type ClusterConfig struct {
 	// default DefaultHeartbeatMS). Negative disables heartbeats (a lost last envelope then goes
 	// unnoticed until the sender's next one).
 	Heartbeat time.Duration
+	// TokenGrace is how long, after a member's liveliness token goes away, the Bus waits for
+	// that member's leave envelope before it reports the member down and resyncs it ([cluster]
+	// token-grace; default DefaultTokenGrace). A backend may deliver the token's withdrawal
+	// ahead of the leave envelope published just before it (Zenoh sends declarations on its
+	// control priority, ahead of data): the grace keeps a clean leave from being taken for a
+	// crash. A crashed member is reported down this much later. Negative means no grace: a
+	// member whose token goes before its leave envelope arrives is resynced.
+	TokenGrace time.Duration
 
 	// Warnings lists what the loader accepted but the operator should fix, such as a node id
 	// derived from the hostname. New logs them.
@@ -261,7 +269,7 @@ func (c *ClusterConfig) parseNodeID(cl map[string]any, hostname func() (string, 
 	return nil
 }
 
-var clusterKeys = []string{"coordinator", "node-id", "roles", "key-prefix", "queue-size", "batch", "delivery-queue", "heartbeat"}
+var clusterKeys = []string{"coordinator", "node-id", "roles", "key-prefix", "queue-size", "batch", "delivery-queue", "heartbeat", "token-grace"}
 
 func (c *ClusterConfig) parseTunables(cl map[string]any) error {
 	for k := range cl {
@@ -288,6 +296,12 @@ func (c *ClusterConfig) parseTunables(cl map[string]any) error {
 	}
 	if c.Heartbeat, err = durationKey(cl, "heartbeat", "cluster.heartbeat", time.Millisecond, time.Hour); err != nil {
 		return err
+	}
+	if c.TokenGrace, err = durationKey(cl, "token-grace", "cluster.token-grace", 0, maxTokenGrace); err != nil {
+		return err
+	}
+	if _, ok := cl["token-grace"]; ok && c.TokenGrace == 0 {
+		c.TokenGrace = -1 // an explicit 0: no grace
 	}
 	if v, ok := cl["batch"]; ok {
 		b, ok := v.(map[string]any)

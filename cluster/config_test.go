@@ -63,7 +63,8 @@ func TestLoadSeedDocument(t *testing.T) {
 	defer b.Close()
 	got := b.Config()
 	if got.KeyPrefix != DefaultKeyPrefix || got.QueueSize != DefaultQueueSize || got.MaxBatchEvents != DefaultMaxBatchEvents ||
-		got.Linger != DefaultLingerMS*time.Millisecond || got.Heartbeat != DefaultHeartbeatMS*time.Millisecond {
+		got.Linger != DefaultLingerMS*time.Millisecond || got.Heartbeat != DefaultHeartbeatMS*time.Millisecond ||
+		got.TokenGrace != DefaultTokenGrace {
 		t.Errorf("defaults not filled: %+v", got)
 	}
 }
@@ -95,6 +96,7 @@ key-prefix = "acme/mail"
 queue-size = 10
 delivery-queue = 20
 heartbeat = "500ms"
+token-grace = "1s"
 surprise = 1
 
 [cluster.batch]
@@ -115,8 +117,18 @@ hostname = "mx.example.org"
 		t.Fatal(err)
 	}
 	if c.NodeID != 3 || c.NodeIDSource != NodeIDExplicit || c.KeyPrefix != "acme/mail" || c.QueueSize != 10 ||
-		c.DeliveryQueue != 20 || c.Heartbeat != 500*time.Millisecond || c.MaxBatchEvents != 7 || c.MaxBatchBytes != 4096 || c.Linger >= 0 {
+		c.DeliveryQueue != 20 || c.Heartbeat != 500*time.Millisecond || c.MaxBatchEvents != 7 || c.MaxBatchBytes != 4096 || c.Linger >= 0 ||
+		c.TokenGrace != time.Second {
 		t.Errorf("parsed %+v", c)
+	}
+	for doc, want := range map[string]time.Duration{"token-grace = 0": 0, "token-grace = 400": 400 * time.Millisecond, "": DefaultTokenGrace} {
+		c, err := Parse([]byte(seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\nnode-id = 1\n" + doc + "\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, err := c.Resolved(); err != nil || r.TokenGrace != want {
+			t.Errorf("%q: token grace %v (%v), want %v", doc, r.TokenGrace, err, want)
+		}
 	}
 	if len(c.Warnings) != 1 || c.Warnings[0].Key != "cluster.surprise" {
 		t.Errorf("warnings %v", c.Warnings)
@@ -167,6 +179,7 @@ func TestParseErrorsNameTheKey(t *testing.T) {
 		{"queue-size", seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\nqueue-size = 0\n", "cluster.queue-size", 0},
 		{"linger", seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\nbatch.linger = \"1h\"\n", "cluster.batch.linger", 0},
 		{"heartbeat", seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\nheartbeat = \"soon\"\n", "cluster.heartbeat", 0},
+		{"token-grace", seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\ntoken-grace = \"2m\"\n", "cluster.token-grace", 0},
 		{"key-prefix", seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\nkey-prefix = \"a/*/b\"\n", "cluster.key-prefix", 0},
 		{"role", seedStore + "[cluster]\ncoordinator = \"peer-to-peer\"\nroles.acme.renew = [\"1,x\"]\n", "cluster.roles.acme.renew[0]", 0},
 	} {

@@ -37,6 +37,7 @@ const (
 	maxQueue      = 1 << 20
 	minBatchBytes = 256
 	maxLinger     = time.Second
+	maxTokenGrace = time.Minute
 )
 
 func intKey(m map[string]any, k, key string, lo, hi int) (int, error) {

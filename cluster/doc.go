@@ -17,7 +17,9 @@
 //     because its own publish queue overflowed: dropped events still consume a sequence number);
 //   - a sender seen with a new incarnation (a restart), or heard from for the first time in the
 //     middle of its stream;
-//   - a sender whose liveliness token goes away (node down, partition) or comes back;
+//   - a sender whose liveliness token goes away (node down, partition) or comes back; a sender
+//     that left cleanly (its leave envelope arrived, before its token went or within the token
+//     grace after it, ClusterConfig.TokenGrace) is reported down without a resync;
 //   - an event that cannot be decoded;
 //   - a subscription whose own bounded delivery queue overflowed (a slow handler).
 //

@@ -1,5 +1,7 @@
 package cluster
 
+import "time"
+
 // Hard limits on everything a peer controls. Decoding checks each of them before allocating.
 const (
 	// MaxEnvelopeBytes is the largest envelope accepted or sent.
@@ -41,4 +43,8 @@ const (
 	// DefaultHeartbeatMS is the idle time, in milliseconds, after which a node sends an empty
 	// envelope carrying its next sequence number, so that a lost last envelope is detected.
 	DefaultHeartbeatMS = 2000
+	// DefaultTokenGrace is how long the Bus waits for a member's leave envelope after the
+	// member's liveliness token went away, before it reports the member down and resyncs it
+	// (ClusterConfig.TokenGrace).
+	DefaultTokenGrace = 250 * time.Millisecond
 )

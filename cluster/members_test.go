@@ -39,12 +39,17 @@ func TestMembersAndKilledNodeDownWithinLease(t *testing.T) {
 		}
 		time.Sleep(lease)
 		synctest.Wait()
+		if len(b.rec.of(KindMemberDown)) != 0 {
+			t.Fatal("member down before the token grace (its leave envelope could still arrive)")
+		}
+		time.Sleep(DefaultTokenGrace)
+		synctest.Wait()
 		downs := b.rec.of(KindMemberDown)
 		if len(downs) != 1 || downs[0].Event.(MemberDown).ID != 1 {
 			t.Fatalf("downs = %+v", downs)
 		}
-		if d := time.Since(killed); d != lease {
-			t.Errorf("seen down after %v, want exactly the lease %v", d, lease)
+		if d := time.Since(killed); d != lease+DefaultTokenGrace {
+			t.Errorf("seen down after %v, want exactly the lease and the token grace %v", d, lease+DefaultTokenGrace)
 		}
 		r := b.rec.resyncs()
 		if len(r) != 1 || r[0].From != 1 || r[0].Reason != ReasonMemberDown {
@@ -102,7 +107,7 @@ func TestRestartIsResynced(t *testing.T) {
 		if r[0].Incarnation != inc2 {
 			t.Errorf("restart resync names incarnation %x, want the new one %x", r[0].Incarnation, inc2)
 		}
-		time.Sleep(time.Second) // the old incarnation's token expires
+		time.Sleep(time.Second + DefaultTokenGrace) // the old incarnation's token expires
 		synctest.Wait()
 		r = b.rec.resyncs()
 		if last := r[len(r)-1]; last.Reason != ReasonMemberDown {
@@ -162,7 +167,7 @@ func TestPartitionIsResyncedOnBothSides(t *testing.T) {
 		if _, err := a.bus.Publish(CacheInvalidateAll{}); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(lease)
+		time.Sleep(lease + DefaultTokenGrace)
 		synctest.Wait()
 		if got := memberIDs(b.bus.Members()); !reflect.DeepEqual(got, []NodeID{2}) {
 			t.Errorf("b members during the partition = %v", got)

@@ -93,6 +93,7 @@ func (b *Bus) onMessage(_ string, payload []byte) {
 	}
 	if h.Flags&FlagLeave != 0 {
 		pi.left, pi.finalNext = true, h.Seq+n
+		b.leaveReceived(h.From, pi)
 	}
 }
 

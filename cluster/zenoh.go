@@ -18,11 +18,8 @@ import (
 const (
 	// ZenohDataQueue is the delivery queue, in samples, of the event subscriber.
 	ZenohDataQueue = 4096
-	// ZenohTokenQueue is the delivery queue, in samples, of the liveliness subscriber, and the
-	// number of token changes the transport holds back (see WithTokenGrace).
+	// ZenohTokenQueue is the delivery queue, in samples, of the liveliness subscriber.
 	ZenohTokenQueue = 4096
-	// DefaultTokenGrace is how long a token's disappearance is held back (WithTokenGrace).
-	DefaultTokenGrace = 250 * time.Millisecond
 )
 
 // ZenohOption configures the Zenoh transport.
@@ -33,6 +30,7 @@ type zenohOptions struct {
 	priority zenoh.Priority
 	express  bool
 	grace    time.Duration
+	graceSet bool
 }
 
 // WithCongestionControl sets the congestion control of the envelopes (default
@@ -49,18 +47,20 @@ func WithPriority(p zenoh.Priority) ZenohOption { return func(o *zenohOptions) {
 // WithExpress makes the envelopes express: each leaves at once instead of sharing a Zenoh batch.
 func WithExpress(express bool) ZenohOption { return func(o *zenohOptions) { o.express = express } }
 
-// WithTokenGrace sets how long the transport holds back the disappearance of a liveliness token
-// (and the token changes queued behind it) before reporting it, default DefaultTokenGrace; 0
-// reports it at once.
+// WithTokenGrace sets the token grace of a Bus over this transport whose ClusterConfig leaves
+// TokenGrace at zero; 0 here means no grace.
 //
-// Zenoh sends declarations, token withdrawals included, on its control priority, ahead of
-// data, and delivers data and liveliness changes on different subscribers: a node's leave
-// envelope, published just before its token is withdrawn, can reach the others after the
-// withdrawal. They would then resync that node although it left cleanly. The grace lets the
-// envelope arrive first; on a machine too loaded for it, the others resync (they never miss an
-// event). A node that dies is reported down the grace later.
+// Deprecated: set ClusterConfig.TokenGrace ([cluster] token-grace). The Bus holds back a
+// member's disappearance until its leave envelope arrives, over every transport; the Zenoh
+// transport reports token changes at once.
 func WithTokenGrace(d time.Duration) ZenohOption {
-	return func(o *zenohOptions) { o.grace = max(d, 0) }
+	return func(o *zenohOptions) { o.grace, o.graceSet = max(d, 0), true }
+}
+
+// tokenGracer is a transport that carries a token grace for the Bus (the deprecated
+// WithTokenGrace).
+type tokenGracer interface {
+	tokenGrace() (d time.Duration, set bool)
 }
 
 // ZenohTransport is the Transport of a Bus over a Zenoh session, with the mapping documented
@@ -80,12 +80,14 @@ var _ Transport = (*ZenohTransport)(nil)
 // NewZenohTransport returns a Transport over s. The caller keeps ownership of s and closes it
 // after the Bus (or uses Open, which does both).
 func NewZenohTransport(s *zenoh.Session, opts ...ZenohOption) *ZenohTransport {
-	o := zenohOptions{cc: zenoh.CongestionControlDrop, priority: zenoh.PriorityData, grace: DefaultTokenGrace}
+	o := zenohOptions{cc: zenoh.CongestionControlDrop, priority: zenoh.PriorityData}
 	for _, opt := range opts {
 		opt(&o)
 	}
 	return &ZenohTransport{s: s, o: o, pubs: map[string]*zenoh.Publisher{}}
 }
+
+func (t *ZenohTransport) tokenGrace() (time.Duration, bool) { return t.o.grace, t.o.graceSet }
 
 // Session returns the session the transport runs over.
 func (t *ZenohTransport) Session() *zenoh.Session { return t.s }
@@ -152,92 +154,16 @@ func (t *ZenohTransport) DeclareToken(key string) (io.Closer, error) {
 	return tok, nil
 }
 
-// SubscribeTokens declares a liveliness subscriber on keyexpr. Changes reach fn in order, a
-// disappearance after the token grace (WithTokenGrace).
+// SubscribeTokens declares a liveliness subscriber on keyexpr. Changes reach fn in order, as
+// Zenoh reports them.
 func (t *ZenohTransport) SubscribeTokens(keyexpr string, history bool, fn func(key string, alive bool)) (io.Closer, error) {
-	if t.o.grace == 0 {
-		sub, err := t.s.Liveliness().DeclareSubscriber(keyexpr, func(s zenoh.Sample) {
-			fn(s.Key, s.Kind == zenoh.SampleKindPut)
-		}, zenoh.WithHistory(history), zenoh.WithQueue(ZenohTokenQueue, zenoh.Block))
-		if err != nil {
-			return nil, zenohErr("declare liveliness subscriber", err)
-		}
-		return sub, nil
-	}
-	r := &tokenRelay{fn: fn, grace: t.o.grace, ch: make(chan tokenChange, ZenohTokenQueue),
-		done: make(chan struct{}), exited: make(chan struct{})}
-	sub, err := t.s.Liveliness().DeclareSubscriber(keyexpr, r.push,
-		zenoh.WithHistory(history), zenoh.WithQueue(ZenohTokenQueue, zenoh.Block))
+	sub, err := t.s.Liveliness().DeclareSubscriber(keyexpr, func(s zenoh.Sample) {
+		fn(s.Key, s.Kind == zenoh.SampleKindPut)
+	}, zenoh.WithHistory(history), zenoh.WithQueue(ZenohTokenQueue, zenoh.Block))
 	if err != nil {
 		return nil, zenohErr("declare liveliness subscriber", err)
 	}
-	r.sub = sub
-	go r.run()
-	return r, nil
-}
-
-// tokenChange is one liveliness change held by a tokenRelay.
-type tokenChange struct {
-	key   string
-	alive bool
-	at    time.Time
-}
-
-// tokenRelay passes liveliness changes to fn in order, each disappearance (and so whatever
-// follows it) no earlier than grace after it arrived.
-type tokenRelay struct {
-	fn     func(key string, alive bool)
-	grace  time.Duration
-	sub    io.Closer
-	ch     chan tokenChange
-	done   chan struct{}
-	exited chan struct{}
-	once   sync.Once
-}
-
-// push is the liveliness subscriber's callback; when the relay is full it holds the
-// subscriber back.
-func (r *tokenRelay) push(s zenoh.Sample) {
-	select {
-	case r.ch <- tokenChange{key: s.Key, alive: s.Kind == zenoh.SampleKindPut, at: time.Now()}:
-	case <-r.done:
-	}
-}
-
-func (r *tokenRelay) run() {
-	defer close(r.exited)
-	timer := time.NewTimer(time.Hour)
-	timer.Stop()
-	for {
-		var c tokenChange
-		select {
-		case c = <-r.ch:
-		case <-r.done:
-			return
-		}
-		if !c.alive {
-			if wait := time.Until(c.at.Add(r.grace)); wait > 0 {
-				timer.Reset(wait)
-				select {
-				case <-timer.C:
-				case <-r.done:
-					timer.Stop()
-					return
-				}
-			}
-		}
-		r.fn(c.key, c.alive)
-	}
-}
-
-// Close undeclares the subscriber and drops the changes held back.
-func (r *tokenRelay) Close() error {
-	r.once.Do(func() {
-		close(r.done) // first: a callback blocked on a full relay returns
-		_ = r.sub.Close()
-		<-r.exited
-	})
-	return nil
+	return sub, nil
 }
 
 // Tokens asks for the live tokens matching keyexpr (a liveliness query) and returns their keys,

@@ -173,10 +173,10 @@ func TestClusterZenohTransportContract(t *testing.T) {
 	defer w2.Close()
 	recvWithin(t, late, "history")
 
-	// A withdrawal is held back by the token grace (so that data sent before it arrive first);
-	// a transport without grace reports it at once.
+	// The transport reports a withdrawal at once: the token grace belongs to the Bus, so even
+	// a transport given the deprecated WithTokenGrace of an hour does not hold it back.
 	eager := make(chan string, 4)
-	w3, err := cluster.NewZenohTransport(a, cluster.WithTokenGrace(0)).SubscribeTokens("t/node/**", false, func(key string, up bool) {
+	w3, err := cluster.NewZenohTransport(a, cluster.WithTokenGrace(time.Hour)).SubscribeTokens("t/node/**", false, func(key string, up bool) {
 		if !up {
 			eager <- key
 		}
@@ -185,16 +185,14 @@ func TestClusterZenohTransportContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w3.Close()
-	withdrawn := time.Now()
 	if err := tok.Close(); err != nil {
 		t.Fatal(err)
 	}
-	recvWithin(t, eager, "token withdrawal without grace")
-	if k := recvWithin(t, gone, "token withdrawal"); k != "t/node/2/0000000000000001" {
+	if k := recvWithin(t, eager, "token withdrawal (deprecated grace)"); k != "t/node/2/0000000000000001" {
 		t.Fatalf("withdrawn %q", k)
 	}
-	if d := time.Since(withdrawn); d < cluster.DefaultTokenGrace {
-		t.Errorf("withdrawal reported after %v, before the grace %v", d, cluster.DefaultTokenGrace)
+	if k := recvWithin(t, gone, "token withdrawal"); k != "t/node/2/0000000000000001" {
+		t.Fatalf("withdrawn %q", k)
 	}
 	if err := ta.Close(); err != nil {
 		t.Fatal(err)
@@ -264,7 +262,7 @@ func startZNode(t *testing.T, chk *clustertest.Checker, cnt *deliveries, b *clus
 // TestClusterZenohBusesExactlyOnce runs three buses over three sessions on loopback TCP, one
 // of them made by Open from a cluster configuration: every event reaches the two other nodes
 // exactly once, in order, with no resync. When node 3 leaves, the others see it go, without resyncing
-// (the transport's token grace lets its leave envelope arrive first).
+// (the Bus's token grace waits for its leave envelope).
 func TestClusterZenohBusesExactlyOnce(t *testing.T) {
 	s1 := openSession(t)
 	s2 := openSession(t, s1.Info().Locators[0])
@@ -547,5 +545,34 @@ func TestClusterZenohPublishAllocs(t *testing.T) {
 	})
 	if allocs != 0 && !raceEnabled {
 		t.Errorf("Publish: %v allocs per call", allocs)
+	}
+}
+
+// TestClusterZenohDeprecatedTokenGrace: the deprecated WithTokenGrace still sets the grace of a
+// Bus over the transport, unless the ClusterConfig sets one; 0 there means no grace.
+func TestClusterZenohDeprecatedTokenGrace(t *testing.T) {
+	s := openSession(t)
+	for _, c := range []struct {
+		name string
+		cfg  time.Duration
+		opts []cluster.ZenohOption
+		want time.Duration
+	}{
+		{"default", 0, nil, cluster.DefaultTokenGrace},
+		{"option", 0, []cluster.ZenohOption{cluster.WithTokenGrace(time.Second)}, time.Second},
+		{"option zero", 0, []cluster.ZenohOption{cluster.WithTokenGrace(0)}, 0},
+		{"config wins", 40 * time.Millisecond, []cluster.ZenohOption{cluster.WithTokenGrace(time.Second)}, 40 * time.Millisecond},
+		{"config none", -1, nil, 0},
+	} {
+		tr := cluster.NewZenohTransport(s, c.opts...)
+		b, err := cluster.New(cluster.ClusterConfig{NodeID: 1, TokenGrace: c.cfg}, tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := b.Config().TokenGrace; got != c.want {
+			t.Errorf("%s: TokenGrace = %v, want %v", c.name, got, c.want)
+		}
+		b.Close()
+		tr.Close()
 	}
 }
