@@ -67,27 +67,38 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 	if err := c.encoding.check(); err != nil {
 		return err
 	}
-	ts := c.timestamp
+	ts := &c.timestamp
+	var now Timestamp
 	if ts.IsZero() && s.stamp {
-		ts = s.clock.now()
+		now = s.clock.now()
+		ts = &now
 	}
 	m := s.pushes.Get().(*wire.NetworkMessage)
-	p := &m.Push
+	p := &m.Push // zero but for ID: set only what this publication has
 	p.QoS = wire.NewNetQoS(c.priority, c.cc, c.express)
 	p.Body.ID = kind
+	hasTS := !ts.IsZero()
 	if kind == wire.DataIDPut {
 		b := &p.Body.Put
 		b.Payload = payload
-		b.Encoding = wire.Encoding{ID: c.encoding.id}
+		b.Encoding.ID = c.encoding.id
 		if c.encoding.schema != "" {
 			b.Encoding.HasSchema, b.Encoding.Schema = true, readOnlyBytes(c.encoding.schema)
 		}
-		b.HasTimestamp, b.Timestamp = !ts.IsZero(), ts.toWire()
-		b.HasAttachment, b.Attachment = c.attachment != nil, c.attachment
+		if hasTS {
+			b.HasTimestamp, b.Timestamp = true, ts.toWire()
+		}
+		if c.attachment != nil {
+			b.HasAttachment, b.Attachment = true, c.attachment
+		}
 	} else {
 		b := &p.Body.Del
-		b.HasTimestamp, b.Timestamp = !ts.IsZero(), ts.toWire()
-		b.HasAttachment, b.Attachment = c.attachment != nil, c.attachment
+		if hasTS {
+			b.HasTimestamp, b.Timestamp = true, ts.toWire()
+		}
+		if c.attachment != nil {
+			b.HasAttachment, b.Attachment = true, c.attachment
+		}
 	}
 	var err error
 	if pr != nil {

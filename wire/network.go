@@ -49,6 +49,9 @@ func (m *NetworkMessage) Decode(b []byte) (int, error) {
 	r.msg = id.String()
 	switch id {
 	case NetIDPush:
+		if r.pushPlain(&m.Push, h) {
+			return r.off, nil
+		}
 		err = r.push(&m.Push, h)
 	case NetIDRequest:
 		err = r.request(&m.Request, h)

@@ -25,6 +25,9 @@ type Push struct {
 
 // Len returns the encoded size.
 func (m *Push) Len() int {
+	if m.plain() {
+		return m.plainLen()
+	}
 	_, n := qosTimestampExts(m.QoS, m.HasTimestamp, &m.Timestamp)
 	if m.NodeID != 0 {
 		n += z64ExtLen(uint64(m.NodeID))
@@ -34,6 +37,9 @@ func (m *Push) Len() int {
 
 // Append appends the encoded Push to b. On error b is returned unchanged.
 func (m *Push) Append(b []byte) ([]byte, error) {
+	if m.plain() {
+		return m.appendPlain(b) // appends nothing on error
+	}
 	n0 := len(b)
 	b, err := m.append(b)
 	return wholeOrNothing(b, n0, err)

@@ -1,0 +1,148 @@
+package wire
+
+import "unicode/utf8"
+
+// plain reports whether m is the common publication the fast paths of Len and Append encode:
+// a Put with at most an encoding (no schema), no timestamp, source info, attachment or unknown
+// extension at either level, no node id, and fields the encoder can represent (a suffix that
+// is not too long, a payload that fits a u32, a known mapping). Everything else takes the
+// general path, which gives the same bytes.
+func (m *Push) plain() bool {
+	if m.HasTimestamp || m.NodeID != 0 || len(m.Exts) != 0 || m.Body.ID != DataIDPut ||
+		m.WireExpr.Mapping > MappingSender || len(m.WireExpr.Suffix) > MaxKeySuffixLen {
+		return false
+	}
+	p := &m.Body.Put
+	return !p.HasTimestamp && !p.HasSourceInfo && !p.HasAttachment && len(p.Exts) == 0 &&
+		!p.Encoding.HasSchema && len(p.Encoding.Schema) == 0 && !bytesTooLong(p.Payload)
+}
+
+// plainLen is Len for a plain Push.
+func (m *Push) plainLen() int {
+	n := 1 + ZintLen(uint64(m.WireExpr.Scope)) + 1 + bytesLen(m.Body.Put.Payload)
+	if len(m.WireExpr.Suffix) > 0 {
+		n += bytesLen(m.WireExpr.Suffix)
+	}
+	if m.QoS != NetQoSDefault {
+		n += z64ExtLen(uint64(m.QoS))
+	}
+	if e := &m.Body.Put.Encoding; e.ID != 0 {
+		n += ZintLen(e.head())
+	}
+	return n
+}
+
+// appendPlain is Append for a plain Push: the same bytes as the general encoder, without its
+// extension bookkeeping.
+//
+//	|Z|M|N| Push |  Z only when QoS is not the default
+//	scope [suffix]
+//	[QoS z64 ext]
+//	|Z|E|T| Put  |  E when the encoding is not the default; Z and T clear
+//	[encoding id<<1]
+//	payload
+func (m *Push) appendPlain(b []byte) ([]byte, error) {
+	we := &m.WireExpr
+	if len(we.Suffix) > 0 && !utf8.Valid(we.Suffix) {
+		return b, encErr("Push", "suffix", "not UTF-8")
+	}
+	h := byte(NetIDPush) | we.Flags()
+	if m.QoS != NetQoSDefault {
+		h |= netFlagZ
+	}
+	b = AppendZint(append(b, h), uint64(we.Scope))
+	if len(we.Suffix) > 0 {
+		b = appendBytes(b, we.Suffix)
+	}
+	if m.QoS != NetQoSDefault {
+		b = appendZ64Ext(b, netExtQoS, uint64(m.QoS), false)
+	}
+	p := &m.Body.Put
+	if p.Encoding.ID != 0 {
+		b = AppendZint(append(b, byte(DataIDPut)|putFlagE), p.Encoding.head())
+	} else {
+		b = append(b, byte(DataIDPut))
+	}
+	return appendBytes(b, p.Payload), nil
+}
+
+// pushPlain decodes, after its header h, a plain Push (see plain) whose only extension is at
+// most a QoS, the common publication, without the general decoder's bookkeeping. It reports
+// false, with r.off unchanged and m untouched, for anything else (or anything wrong): the
+// general decoder then decodes it, or reports the error.
+func (r *rd) pushPlain(m *Push, h byte) bool {
+	b, off := r.b, r.off
+	scope, n := zintAt(b, off)
+	if n <= 0 || scope > netMaxU16 {
+		return false
+	}
+	off += n
+	var suffix []byte
+	if h&netFlagN != 0 {
+		l, n := zintAt(b, off)
+		if n <= 0 || l > MaxKeySuffixLen || l > uint64(len(b)-off-n) {
+			return false
+		}
+		off += n
+		suffix = b[off : off+int(l) : off+int(l)]
+		off += int(l)
+		if !utf8.Valid(suffix) {
+			return false
+		}
+		if len(suffix) == 0 {
+			suffix = nil
+		}
+	}
+	qos := NetQoSDefault
+	if h&netFlagZ != 0 {
+		if off >= len(b) || b[off] != netExtQoS { // exactly one extension: a QoS
+			return false
+		}
+		v, n := zintAt(b, off+1)
+		if n <= 0 || v > 0xff {
+			return false
+		}
+		qos, off = NetQoS(v), off+1+n
+	}
+	if off >= len(b) {
+		return false
+	}
+	bh := b[off]
+	if bh != byte(DataIDPut) && bh != byte(DataIDPut)|putFlagE {
+		return false
+	}
+	off++
+	var enc uint64
+	if bh&putFlagE != 0 {
+		v, n := zintAt(b, off)
+		if n <= 0 || v&1 != 0 || v>>1 > 0xffff { // no schema here
+			return false
+		}
+		enc, off = v>>1, off+n
+	}
+	l, n := zintAt(b, off)
+	if n <= 0 || l > MaxPayloadLen || l > uint64(len(b)-off-n) {
+		return false
+	}
+	off += n
+	var payload []byte
+	if l > 0 {
+		payload = b[off : off+int(l) : off+int(l)]
+	}
+	off += int(l)
+	*m = Push{WireExpr: WireExpr{Scope: uint16(scope), Suffix: suffix, Mapping: mappingOf(h&netFlagM != 0)}, QoS: qos}
+	m.Body.ID = DataIDPut
+	m.Body.Put.Encoding.ID = uint16(enc)
+	m.Body.Put.Payload = payload
+	r.off = off
+	return true
+}
+
+// zintAt reads a zint at b[off:]; n is 0 when it is truncated.
+func zintAt(b []byte, off int) (v uint64, n int) {
+	v, n, err := ReadZint(b[off:])
+	if err != nil {
+		return 0, 0
+	}
+	return v, n
+}

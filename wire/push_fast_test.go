@@ -1,0 +1,123 @@
+package wire
+
+import (
+	"bytes"
+	"reflect"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// TestPushPlainSameBytes: the fast path of Push.Len and Push.Append gives exactly the bytes and
+// size of the general encoder, for every plain Push (and plain() holds for them), including
+// the capture-derived shapes (scope only; full key with M; QoS; encoding).
+func TestPushPlainSameBytes(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := Push{WireExpr: netGenWireExpr(t, "we", true), QoS: netGenQoS(t, "qos")}
+		m.Body.ID = DataIDPut
+		m.Body.Put.Payload = netBytes(t, "payload", 64)
+		if rapid.Bool().Draw(t, "enc") {
+			m.Body.Put.Encoding.ID = rapid.Uint16().Draw(t, "encid")
+		}
+		if !m.plain() {
+			t.Fatalf("not plain: %+v", m)
+		}
+		fast, err := m.Append([]byte{0xaa})
+		if err != nil {
+			t.Fatal(err)
+		}
+		slow, err := m.append([]byte{0xaa})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(fast, slow) {
+			t.Fatalf("fast % x\nslow % x", fast, slow)
+		}
+		if m.Len() != len(slow)-1 {
+			t.Fatalf("Len %d, encoded %d", m.Len(), len(slow)-1)
+		}
+		var back Push
+		if n, err := back.Decode(fast[1:]); err != nil || n != len(fast)-1 {
+			t.Fatalf("decode: %d %v", n, err)
+		}
+	})
+}
+
+// TestPushPlainRefusals: the fast path refuses what the general encoder refuses, appending
+// nothing, and leaves everything else to the general path.
+func TestPushPlainRefusals(t *testing.T) {
+	m := Push{QoS: NetQoSDefault, WireExpr: WireExpr{Suffix: []byte{0xff, 0xfe}, Mapping: MappingSender}}
+	m.Body.ID = DataIDPut
+	b, err := m.Append([]byte{1})
+	if err == nil || len(b) != 1 {
+		t.Fatalf("invalid UTF-8 suffix: %x %v", b, err)
+	}
+	for name, f := range map[string]func(*Push){
+		"timestamp":     func(p *Push) { p.HasTimestamp = true },
+		"node id":       func(p *Push) { p.NodeID = 3 },
+		"del":           func(p *Push) { p.Body.ID = DataIDDel },
+		"attachment":    func(p *Push) { p.Body.Put.HasAttachment = true },
+		"put timestamp": func(p *Push) { p.Body.Put.HasTimestamp = true },
+		"schema":        func(p *Push) { p.Body.Put.Encoding.HasSchema = true },
+		"ext":           func(p *Push) { p.Exts = []Ext{{Header: 0x05}} },
+	} {
+		p := Push{QoS: NetQoSDefault}
+		p.Body.ID = DataIDPut
+		f(&p)
+		if p.plain() {
+			t.Errorf("%s: taken as plain", name)
+		}
+	}
+}
+
+// TestPushPlainDecodeAgrees: whatever the plain decoder accepts, the general decoder decodes to
+// the same message and length; it accepts every plain Push with at most a QoS extension; on
+// anything else it declines and leaves the reader where it was.
+func TestPushPlainDecodeAgrees(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var enc []byte
+		if rapid.Bool().Draw(t, "valid") {
+			m := Push{WireExpr: netGenWireExpr(t, "we", true), QoS: netGenQoS(t, "qos")}
+			m.Body.ID = DataIDPut
+			m.Body.Put.Payload = netBytes(t, "payload", 32)
+			if rapid.Bool().Draw(t, "enc") {
+				m.Body.Put.Encoding.ID = rapid.Uint16().Draw(t, "encid")
+			}
+			var err error
+			if enc, err = m.Append(nil); err != nil {
+				t.Fatal(err)
+			}
+			// Mutate a byte now and then: the two decoders must still agree.
+			if len(enc) > 1 && rapid.Bool().Draw(t, "mutate") {
+				i := rapid.IntRange(1, len(enc)-1).Draw(t, "at")
+				enc[i] = rapid.Byte().Draw(t, "to")
+			} else {
+				r := newRd(enc, "Push")
+				r.off = 1 // the header, read by the caller
+				var fast Push
+				if !r.pushPlain(&fast, enc[0]) || r.off != len(enc) {
+					t.Fatalf("plain decoder declined % x", enc)
+				}
+			}
+		} else {
+			enc = append([]byte{byte(NetIDPush) | rapid.Byte().Draw(t, "flags")&0xe0}, netBytes(t, "rest", 24)...)
+		}
+		r := newRd(enc, "Push")
+		r.off = 1 // the header, read by the caller
+		var fast Push
+		if !r.pushPlain(&fast, enc[0]) {
+			if r.off != 1 {
+				t.Fatalf("declined but moved to %d", r.off)
+			}
+			return
+		}
+		var slow Push
+		n, err := slow.Decode(enc)
+		if err != nil || n != r.off {
+			t.Fatalf("plain took %d bytes of % x; general: %d %v", r.off, enc, n, err)
+		}
+		if !reflect.DeepEqual(fast, slow) {
+			t.Fatalf("plain %+v\ngeneral %+v", fast, slow)
+		}
+	})
+}
