@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"time"
 
 	"github.com/gozenoh/zenoh/cluster"
 )
@@ -128,6 +129,7 @@ func runClusterCheck(args []string, stdout, stderr io.Writer) error {
 			"linger":          cfg.Linger.String(),
 			"delivery_queue":  cfg.DeliveryQueue,
 			"heartbeat":       cfg.Heartbeat.String(),
+			"token_grace":     tokenGrace(cfg.TokenGrace).String(),
 			"warnings":        warnings,
 			"zenoh":           zjson,
 		})
@@ -144,9 +146,22 @@ func runClusterCheck(args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "batch:          %d events, %d bytes, linger %v\n", cfg.MaxBatchEvents, cfg.MaxBatchBytes, cfg.Linger)
 	fmt.Fprintf(stdout, "delivery-queue: %d\n", cfg.DeliveryQueue)
 	fmt.Fprintf(stdout, "heartbeat:      %v\n", cfg.Heartbeat)
+	fmt.Fprintf(stdout, "token-grace:    %v\n", tokenGrace(cfg.TokenGrace))
 	for _, w := range warnings {
 		fmt.Fprintf(stdout, "warning:        %s\n", w)
 	}
 	fmt.Fprintf(stdout, "zenoh config:\n%s\n", zcfg)
 	return nil
+}
+
+// tokenGrace is the token grace a ClusterConfig value stands for (0: the default; negative:
+// none).
+func tokenGrace(d time.Duration) time.Duration {
+	switch {
+	case d == 0:
+		return cluster.DefaultTokenGrace
+	case d < 0:
+		return 0
+	}
+	return d
 }

@@ -48,6 +48,7 @@ func TestClusterCheckPrintsResolvedConfig(t *testing.T) {
 		"node-id:        7\n",
 		"coordinator:    peer-to-peer (type zenoh)",
 		"key-prefix:     mail/cluster",
+		"token-grace:    250ms\n", // the default
 		"bare word", // the Stalwart example's unquoted peer is accepted with a warning
 		`mode: "peer"`,
 		`address: "224.0.0.224:7446"`,
