@@ -26,7 +26,8 @@
 // # Callbacks and delivery
 //
 // Every callback (subscribers, queryables, matching and transport listeners) runs on a
-// goroutine owned by its entity, never on a transport's reader:
+// goroutine owned by its entity, never on a transport's reader, unless the subscriber was
+// declared WithDirect:
 //
 //   - A subscriber's callback is called serially for that subscriber, in delivery order. Its
 //     Sample's Payload and Attachment are valid only during the call (copy them, or
@@ -37,6 +38,10 @@
 //     the block timeout, 100 ms by default, then drop — counted — until half of the ring has
 //     drained; DropOldest; DropNewest). A callback that blocks forever thus costs its
 //     transport at most one block timeout, and never stops other subscribers' traffic.
+//   - A subscriber declared WithDirect(true) is called on the goroutine that routes the sample
+//     (a transport's reader, or the caller of Put), still serially, with no queue and no copy:
+//     the lowest latency and cost, as Zenoh's own callbacks, at the price of the isolation
+//     above (a blocked callback holds back the transports that deliver to it).
 //   - Channel subscribers (DeclareSubscriberChan) receive owned copies in a bounded channel,
 //     with the same overflow policies.
 //   - A queryable's callback is called serially for that queryable, with an owned *Query; a
@@ -46,7 +51,8 @@
 //   - A callback that panics is recovered and counted (Stats.CallbackPanics); the session and
 //     the entity keep running.
 //   - Closing an entity (or the session) stops its callbacks: none starts once Close returns,
-//     and Close waits for the one in progress, unless called from that callback.
+//     and Close waits for the one in progress, unless called from that callback (a direct
+//     subscriber's Close does not wait for a call in progress on another goroutine).
 //
 // # Errors
 //
