@@ -49,7 +49,7 @@ func TestClusterCheckPrintsResolvedConfig(t *testing.T) {
 		"coordinator:    peer-to-peer (type zenoh)",
 		"key-prefix:     mail/cluster",
 		"token-grace:    250ms\n", // the default
-		"bare word", // the Stalwart example's unquoted peer is accepted with a warning
+		"bare word",               // the Stalwart example's unquoted peer is accepted with a warning
 		`mode: "peer"`,
 		`address: "224.0.0.224:7446"`,
 		`interface: "auto"`,
