@@ -2,9 +2,7 @@ package bench
 
 import (
 	"io"
-	"net"
 	"testing"
-	"time"
 )
 
 // BenchmarkPingPongTCPHandoff is BenchmarkPingPongTCP with the structure every transport that
@@ -13,28 +11,7 @@ import (
 // the floor of BenchmarkPingPongSession; the difference to BenchmarkPingPongTCP is the cost
 // of that one goroutine wake-up per round trip.
 func BenchmarkPingPongTCPHandoff(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	must(b, err)
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		buf := make([]byte, 64)
-		for {
-			if _, err := io.ReadFull(c, buf); err != nil {
-				return
-			}
-			if _, err := c.Write(buf); err != nil {
-				return
-			}
-		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	must(b, err)
-	defer c.Close()
+	c := tcpEcho(b)
 	pong := make(chan struct{}, 1)
 	go func() {
 		buf := make([]byte, 64)
@@ -46,28 +23,5 @@ func BenchmarkPingPongTCPHandoff(b *testing.B) {
 		}
 	}()
 	buf := make([]byte, 64)
-	timer := time.NewTimer(benchTimeout)
-	defer timer.Stop()
-	round := func() time.Duration {
-		start := time.Now()
-		if _, err := c.Write(buf); err != nil {
-			b.Fatal(err)
-		}
-		timer.Reset(benchTimeout)
-		select {
-		case <-pong:
-		case <-timer.C:
-			b.Fatal("no pong")
-		}
-		return time.Since(start)
-	}
-	for range 1000 {
-		round()
-	}
-	rtts := make([]time.Duration, 0, 1<<16)
-	b.ReportAllocs()
-	for b.Loop() {
-		rtts = append(rtts, round())
-	}
-	reportLatency(b, rtts)
+	pingPong(b, func() error { _, err := c.Write(buf); return err }, pong)
 }

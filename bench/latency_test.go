@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"io"
-	"net"
 	"slices"
 	"sync/atomic"
 	"testing"
@@ -51,30 +50,7 @@ func pingPongGo(b *testing.B, subOpts ...zenoh.SubscriberOption) {
 		time.Sleep(time.Millisecond)
 	}
 	payload := make([]byte, 64)
-	timer := time.NewTimer(benchTimeout)
-	defer timer.Stop()
-	round := func() time.Duration {
-		start := time.Now()
-		if err := ping.Put(ctx, payload); err != nil {
-			b.Fatal(err)
-		}
-		timer.Reset(benchTimeout)
-		select {
-		case <-pong:
-		case <-timer.C:
-			b.Fatal("no pong")
-		}
-		return time.Since(start)
-	}
-	for range 1000 { // warm up
-		round()
-	}
-	rtts := make([]time.Duration, 0, 1<<16)
-	b.ReportAllocs()
-	for b.Loop() {
-		rtts = append(rtts, round())
-	}
-	reportLatency(b, rtts)
+	pingPong(b, func() error { return ping.Put(ctx, payload) }, pong)
 }
 
 // BenchmarkPingPongGoChained measures the same round trip without handing each pong to a
@@ -145,28 +121,7 @@ func BenchmarkPingPongGoChained(b *testing.B) {
 // BenchmarkPingPongTCP is the reference: a bare Go TCP ping-pong of 64 bytes over loopback,
 // one goroutine echoing.
 func BenchmarkPingPongTCP(b *testing.B) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	must(b, err)
-	defer ln.Close()
-	go func() {
-		c, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		defer c.Close()
-		buf := make([]byte, 64)
-		for {
-			if _, err := io.ReadFull(c, buf); err != nil {
-				return
-			}
-			if _, err := c.Write(buf); err != nil {
-				return
-			}
-		}
-	}()
-	c, err := net.Dial("tcp", ln.Addr().String())
-	must(b, err)
-	defer c.Close()
+	c := tcpEcho(b)
 	buf := make([]byte, 64)
 	round := func() time.Duration {
 		start := time.Now()
@@ -178,13 +133,5 @@ func BenchmarkPingPongTCP(b *testing.B) {
 		}
 		return time.Since(start)
 	}
-	for range 1000 {
-		round()
-	}
-	rtts := make([]time.Duration, 0, 1<<16)
-	b.ReportAllocs()
-	for b.Loop() {
-		rtts = append(rtts, round())
-	}
-	reportLatency(b, rtts)
+	runRounds(b, round)
 }

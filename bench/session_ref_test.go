@@ -3,7 +3,6 @@ package bench
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/gozenoh/zenoh/session"
 	"github.com/gozenoh/zenoh/wire"
@@ -36,28 +35,5 @@ func BenchmarkPingPongSession(b *testing.B) {
 	m.Push = wire.Push{QoS: wire.NewNetQoS(wire.PriorityData, wire.CongestionBlock, true), WireExpr: wire.WireExpr{Suffix: []byte("bench/ping")}}
 	m.Push.Body.ID = wire.DataIDPut
 	m.Push.Body.Put.Payload = make([]byte, 64)
-	timer := time.NewTimer(benchTimeout)
-	defer timer.Stop()
-	round := func() time.Duration {
-		start := time.Now()
-		if err := tr.Send(m, wire.Reliable); err != nil {
-			b.Fatal(err)
-		}
-		timer.Reset(benchTimeout)
-		select {
-		case <-pong:
-		case <-timer.C:
-			b.Fatal("no pong")
-		}
-		return time.Since(start)
-	}
-	for range 1000 {
-		round()
-	}
-	rtts := make([]time.Duration, 0, 1<<16)
-	b.ReportAllocs()
-	for b.Loop() {
-		rtts = append(rtts, round())
-	}
-	reportLatency(b, rtts)
+	pingPong(b, func() error { return tr.Send(m, wire.Reliable) }, pong)
 }
