@@ -85,6 +85,7 @@ func sessionConfig(c *config.Config, zid wire.ZenohID, mode wire.WhatAmI, log *s
 		sc.QueueSize = min(q, session.MaxQueueSize)
 	}
 	sc.Batching = tx.Queue.Batching.Enabled
+	sc.BatchLinger = tx.Queue.Batching.TimeLimit()
 	cc := &tx.Queue.CongestionControl
 	sc.WaitBeforeDrop = capDuration(cc.Drop.WaitBeforeDrop(), time.Hour)
 	sc.WaitBeforeDropFragments = capDuration(cc.Drop.MaxWaitBeforeDropFragments(), time.Hour)

@@ -36,6 +36,7 @@ func TestSessionConfigMapping(t *testing.T) {
 		"transport/unicast/max_sessions":                                     "7",
 		"transport/link/tx/queue/size/data":                                  "4",
 		"transport/link/tx/queue/batching/enabled":                           "false",
+		"transport/link/tx/queue/batching/time_limit":                        "2",
 		"transport/link/tx/queue/congestion_control/block/wait_before_close": "2000000",
 		"connect/retry/period_init_ms":                                       "250",
 		"connect/retry/period_max_ms":                                        "1000",
@@ -51,6 +52,7 @@ func TestSessionConfigMapping(t *testing.T) {
 	want.Lease, want.KeepAlive, want.BatchSize, want.SNResolution = 3*time.Second, 3, 8192, 16
 	want.QoS, want.OpenTimeout, want.MaxSessions, want.QueueSize, want.Batching = false, 2500*time.Millisecond, 7, 4, false
 	want.WaitBeforeClose = 2 * time.Second
+	want.BatchLinger = 2 * time.Millisecond
 	want.ConnectRetry = session.Retry{PeriodInit: 250 * time.Millisecond, PeriodMax: time.Second, Factor: 3, Jitter: 0.2}
 	want.ListenRetry = session.Retry{PeriodInit: time.Second, PeriodMax: 4 * time.Second, Factor: 2, Jitter: 0.2}
 	if !reflect.DeepEqual(sc, want) {

@@ -61,6 +61,13 @@ type Config struct {
 	QueueSize int
 	// Batching lets messages share a batch; when false every message is flushed on its own.
 	Batching bool
+	// BatchLinger is how long, at most, the writer leaves a batch less than half full to fill
+	// while a stream of messages keeps it busy (it wrote a batch less than BatchLinger ago),
+	// instead of writing it at once (Zenoh: tx.queue.batching.time_limit, 1 ms, the longest a
+	// message is held for batching under load). Messages of an idle link are written at once
+	// (and usually by their sender, see Transport.Send); express messages and full batches end
+	// the wait. 0 (the default here) disables it; the root package sets it from Zenoh's config.
+	BatchLinger time.Duration
 	// WaitBeforeDrop bounds how long a droppable message waits for queue space (1 ms).
 	WaitBeforeDrop time.Duration
 	// WaitBeforeDropFragments bounds the wait of a whole droppable fragmented message (50 ms).

@@ -40,6 +40,9 @@ type Transport struct {
 	txSize  int           // batch size of new batches: the smallest of the links' (under txMu)
 	notify  chan struct{} // wakes the writer; capacity 1
 	waiting bool          // the writer sleeps on notify and holds no batch (under txMu)
+	// lingering: the writer sleeps leaving a partial batch to fill (see Config.BatchLinger);
+	// a batch becoming ready, or a sender waiting for one, wakes it (under txMu).
+	lingering bool
 	kaBuf   []byte
 	kaLinks []*tlink // the writer's scratch for keepAlives
 	// wmu is the write side of the links: whoever writes to a link holds it (the writer, or a

@@ -211,6 +211,7 @@ func (t *Transport) takeBatch(q *txQueue, deadline time.Time) bool {
 		q.timer.Reset(w)
 	}
 	t.wakeLocked()
+	t.wakeLingering()
 	t.txMu.Unlock()
 	var b *txBatch
 	select {
@@ -246,6 +247,16 @@ func (t *Transport) seal(q *txQueue) {
 	}
 	q.ready[(q.rhead+q.rlen)%len(q.ready)] = b
 	q.rlen++
+	t.wakeLingering()
+}
+
+// wakeLingering wakes the writer if it lingers over a partial batch (a batch is ready, or a
+// sender waits for one). Called with txMu held.
+func (t *Transport) wakeLingering() {
+	if t.lingering {
+		t.lingering = false
+		t.kick()
+	}
 }
 
 // wakeLocked wakes the writer if it sleeps. Called with txMu held.
@@ -273,9 +284,13 @@ func (t *Transport) kick() {
 // thing found, that batch itself is taken (the writer would otherwise be idle). It stops at
 // cap(dst) batches or gatherBytes. It returns dst empty, marking the writer as waiting, when
 // there is nothing to write.
-func (t *Transport) nextBatches(dst []*txBatch) []*txBatch {
+//
+// With linger, a first partial batch less than half full is left to fill: nextBatches then
+// returns dst empty and marks the writer as lingering (see Config.BatchLinger).
+func (t *Transport) nextBatches(dst []*txBatch, linger bool) []*txBatch {
 	t.txMu.Lock()
 	defer t.txMu.Unlock()
+	t.lingering = false
 	size := 0
 	for i := range t.queues {
 		q := &t.queues[i]
@@ -292,6 +307,10 @@ func (t *Transport) nextBatches(dst []*txBatch) []*txBatch {
 		}
 		if q.cur != nil && !q.cur.empty() {
 			if len(dst) == 0 {
+				if linger && len(q.cur.bytes()) < t.txSize/2 {
+					t.lingering = true
+					return dst
+				}
 				dst = append(dst, q.cur)
 				q.cur = nil
 			}
@@ -316,4 +335,11 @@ func (t *Transport) release(b *txBatch) {
 	case t.queues[b.q].free <- b:
 	default: // cannot happen: a queue never has more batches than its channel holds
 	}
+}
+
+// isLingering reports whether the writer's last nextBatches left a partial batch to fill.
+func (t *Transport) isLingering() bool {
+	t.txMu.Lock()
+	defer t.txMu.Unlock()
+	return t.lingering
 }

@@ -239,3 +239,44 @@ func TestEncodeForFragments(t *testing.T) {
 		}
 	}
 }
+
+// TestBatchLinger: with BatchLinger, a message of an idle link still goes at once; a partial
+// batch that filled while the writer was busy (a stream) waits for the linger to fill more,
+// and an express message ends the wait.
+func TestBatchLinger(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		oc := testConfig(t, "a1")
+		oc.BatchLinger = time.Millisecond
+		tr, _, _, raw := pipeTransport(t, oc, testConfig(t, "b2"), tcpMTU)
+		start := time.Now()
+		tr.Send(push("k", []byte{1}, wire.NetQoSDefault), wire.Reliable)
+		if got := batchMessages(t, raw.recvSkipKA()); len(got) != 1 || time.Since(start) != 0 {
+			t.Fatalf("idle: %d messages after %v", len(got), time.Since(start))
+		}
+		// A stream: messages queue (on their own priority) while the writer is busy with the jam.
+		low := wire.NewNetQoS(wire.PriorityDataLow, wire.CongestionBlock, false)
+		jam(t, tr)
+		for i := range 3 {
+			tr.Send(push("k", []byte{byte(10 + i)}, low), wire.Reliable)
+		}
+		drain(t, raw, memQueueLen+2)
+		start = time.Now()
+		got := batchMessages(t, raw.recvSkipKA())
+		if len(got) != 3 || time.Since(start) != time.Millisecond {
+			t.Fatalf("stream: %d messages after %v, want 3 after the 1ms linger", len(got), time.Since(start))
+		}
+		// The same, ended by an express message.
+		jam(t, tr)
+		tr.Send(push("k", []byte{20}, low), wire.Reliable)
+		drain(t, raw, memQueueLen+2)
+		synctest.Wait() // the writer lingers over the partial batch
+		start = time.Now()
+		tr.Send(push("k", []byte{21}, wire.NewNetQoS(wire.PriorityDataLow, wire.CongestionBlock, true)), wire.Reliable)
+		got = batchMessages(t, raw.recvSkipKA())
+		if len(got) != 2 || got[1][0] != 21 || time.Since(start) != 0 {
+			t.Fatalf("express: %d messages after %v", len(got), time.Since(start))
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}

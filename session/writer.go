@@ -16,6 +16,19 @@ func (t *Transport) writer() {
 	closeSent := false
 	var gather [gatherMax]*txBatch
 	var bufs [gatherMax][]byte
+	// Batch linger (Config.BatchLinger): streaming is set while the writer has not gone idle
+	// since its last write (messages keep arriving while it writes: a stream under
+	// back-pressure, where Zenoh holds messages for batching); lingerEnd, when not zero, is
+	// when the partial batch left to fill must go.
+	var streaming bool
+	var lingerEnd time.Time
+	var lingerTimer *time.Timer
+	var lingerC <-chan time.Time
+	if t.cfg.BatchLinger > 0 {
+		lingerTimer = time.NewTimer(time.Hour)
+		lingerTimer.Stop()
+		defer lingerTimer.Stop()
+	}
 loop:
 	for {
 		if t.ctl.Load() {
@@ -27,11 +40,13 @@ loop:
 			t.wmu.Unlock()
 		}
 		if !t.holdTx() {
-			if bs := t.nextBatches(gather[:0]); len(bs) > 0 {
+			linger := streaming && (lingerEnd.IsZero() || time.Now().Before(lingerEnd))
+			if bs := t.nextBatches(gather[:0], linger); len(bs) > 0 {
 				t.lockWrite()
 				t.writeBatches(bs, bufs[:0])
 				t.wmu.Unlock()
 				clear(gather[:])
+				streaming, lingerEnd, lingerC = lingerTimer != nil, time.Time{}, nil
 				select {
 				case <-timer.C:
 					t.keepAlives(timer, ka)
@@ -39,9 +54,19 @@ loop:
 				}
 				continue
 			}
+			switch {
+			case !linger || !t.isLingering():
+				streaming = false // idle: the next message goes at once
+			case lingerEnd.IsZero():
+				lingerEnd = time.Now().Add(t.cfg.BatchLinger)
+				lingerTimer.Reset(t.cfg.BatchLinger)
+				lingerC = lingerTimer.C
+			}
 		}
 		select {
 		case <-t.notify:
+		case <-lingerC:
+			lingerC = nil
 		case <-timer.C:
 			t.keepAlives(timer, ka)
 		case <-t.quit:
@@ -240,7 +265,7 @@ func (t *Transport) control(closeSent bool) bool {
 		if lk == t.tx.Load() {
 			// What is queued now still goes on it, before its Close.
 			var gather [gatherMax]*txBatch
-			if bs := t.nextBatches(gather[:0]); len(bs) > 0 {
+			if bs := t.nextBatches(gather[:0], false); len(bs) > 0 {
 				t.lockWrite()
 				t.writeBatches(bs, nil)
 				t.wmu.Unlock()
@@ -261,7 +286,7 @@ func (t *Transport) gracefulClose() {
 	}
 	var gather [gatherMax]*txBatch
 	t.lockWrite()
-	for bs := t.nextBatches(gather[:0]); len(bs) > 0; bs = t.nextBatches(gather[:0]) {
+	for bs := t.nextBatches(gather[:0], false); len(bs) > 0; bs = t.nextBatches(gather[:0], false) {
 		t.writeBatches(bs, nil)
 	}
 	t.wmu.Unlock()
