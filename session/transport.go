@@ -43,8 +43,8 @@ type Transport struct {
 	// lingering: the writer sleeps leaving a partial batch to fill (see Config.BatchLinger);
 	// a batch becoming ready, or a sender waiting for one, wakes it (under txMu).
 	lingering bool
-	kaBuf   []byte
-	kaLinks []*tlink // the writer's scratch for keepAlives
+	kaBuf     []byte
+	kaLinks   []*tlink // the writer's scratch for keepAlives
 	// wmu is the write side of the links: whoever writes to a link holds it (the writer, or a
 	// sender writing its batch inline, see inline.go), so batches never interleave and go
 	// out in SN order. A batch an inline write could not finish waits in pend, and whoever
