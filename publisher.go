@@ -22,7 +22,8 @@ type Publisher struct {
 	def    putConfig
 	rel    Reliability
 	route  *routing.PublisherRoute
-	in     *routing.EntityInterest // the subscriber interest sent to routers (see DeclarePublisher)
+	spare  atomic.Pointer[wire.NetworkMessage] // a message for Put and Delete (nil while in use)
+	in     *routing.EntityInterest             // the subscriber interest sent to routers (see DeclarePublisher)
 	closed atomic.Bool
 
 	mu        sync.Mutex
@@ -74,7 +75,7 @@ func (p *Publisher) Put(ctx context.Context, payload []byte, opts ...PutOption) 
 	for _, o := range opts {
 		c = o.applyPut(c)
 	}
-	return p.s.publishRoute(ctx, p.route, wire.DataIDPut, payload, &c, p.rel)
+	return p.s.publishOn(ctx, p.key, p.route, &p.spare, wire.DataIDPut, payload, &c, p.rel)
 }
 
 // Delete publishes the deletion of the publisher's key.
@@ -86,7 +87,7 @@ func (p *Publisher) Delete(ctx context.Context, opts ...PutOption) error {
 	for _, o := range opts {
 		c = o.applyPut(c)
 	}
-	return p.s.publishRoute(ctx, p.route, wire.DataIDDel, nil, &c, p.rel)
+	return p.s.publishOn(ctx, p.key, p.route, &p.spare, wire.DataIDDel, nil, &c, p.rel)
 }
 
 // Matching reports whether some subscriber, in this session, a connected node or behind a

@@ -2,6 +2,7 @@ package zenoh
 
 import (
 	"context"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/gozenoh/zenoh/keyexpr"
@@ -48,16 +49,12 @@ func (s *Session) Delete(ctx context.Context, key string, opts ...PutOption) err
 
 // publish routes one Put or Del of the local session.
 func (s *Session) publish(ctx context.Context, ke keyexpr.KeyExpr, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
-	return s.publishOn(ctx, ke, nil, kind, payload, c, rel)
+	return s.publishOn(ctx, ke, nil, nil, kind, payload, c, rel)
 }
 
-// publishRoute routes one Put or Del of a declared publisher, through its cached route.
-func (s *Session) publishRoute(ctx context.Context, pr *routing.PublisherRoute, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
-	return s.publishOn(ctx, pr.Key(), pr, kind, payload, c, rel)
-}
-
-// publishOn routes one Put or Del on ke, through pr when not nil.
-func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing.PublisherRoute, kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
+// publishOn routes one Put or Del on ke: through a declared publisher's route and spare
+// message when pr is not nil (spare holds a message between calls, nil while one is in use).
+func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing.PublisherRoute, spare *atomic.Pointer[wire.NetworkMessage], kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -67,17 +64,25 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 	if err := c.encoding.check(); err != nil {
 		return err
 	}
-	ts := &c.timestamp
+	var ts *Timestamp
 	var now Timestamp
-	if ts.IsZero() && s.stamp {
+	switch {
+	case !c.timestamp.IsZero():
+		ts = &c.timestamp
+	case s.stamp:
 		now = s.clock.now()
 		ts = &now
 	}
-	m := s.pushes.Get().(*wire.NetworkMessage)
+	var m *wire.NetworkMessage
+	if spare != nil {
+		m = spare.Swap(nil)
+	}
+	if m == nil {
+		m = s.pushes.Get().(*wire.NetworkMessage)
+	}
 	p := &m.Push // zero but for ID: set only what this publication has
 	p.QoS = wire.NewNetQoS(c.priority, c.cc, c.express)
 	p.Body.ID = kind
-	hasTS := !ts.IsZero()
 	if kind == wire.DataIDPut {
 		b := &p.Body.Put
 		b.Payload = payload
@@ -85,7 +90,7 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 		if c.encoding.schema != "" {
 			b.Encoding.HasSchema, b.Encoding.Schema = true, readOnlyBytes(c.encoding.schema)
 		}
-		if hasTS {
+		if ts != nil {
 			b.HasTimestamp, b.Timestamp = true, ts.toWire()
 		}
 		if c.attachment != nil {
@@ -93,7 +98,7 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 		}
 	} else {
 		b := &p.Body.Del
-		if hasTS {
+		if ts != nil {
 			b.HasTimestamp, b.Timestamp = true, ts.toWire()
 		}
 		if c.attachment != nil {
@@ -107,7 +112,9 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 		err = s.rt.Publish(ke, p, rel)
 	}
 	*p = wire.Push{}
-	s.pushes.Put(m)
+	if spare == nil || !spare.CompareAndSwap(nil, m) {
+		s.pushes.Put(m)
+	}
 	return closedErr(err)
 }
 

@@ -50,6 +50,9 @@ type Face struct {
 
 	closed atomic.Bool
 	failed atomic.Pointer[LimitError]
+	// spare is a Sample for delivering this face's publications to local subscribers, taken
+	// and put back by the data path (see sendRoute); nil while in use.
+	spare atomic.Pointer[Sample]
 
 	c faceCtl // control state, guarded by r.mu
 

@@ -165,16 +165,30 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 		p.WireExpr, p.NodeID, p.Exts, p.HasTimestamp = we, node, exts, hasTS
 	}
 	if len(rt.locals) > 0 {
-		own := sc == nil
-		if own {
-			sc = getScratch()
+		// The Sample handed to callbacks: sc's, else the source face's spare (one reader per
+		// face takes it without contention), else a pooled scratch's.
+		var s *Sample
+		var spare, own bool
+		switch {
+		case sc != nil:
+			s = &sc.sample
+		default:
+			if s = src.spare.Swap(nil); s != nil {
+				spare = true
+			} else {
+				sc, own = getScratch(), true
+				s = &sc.sample
+			}
 		}
-		s := &sc.sample
 		*s = Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src}
 		for _, sub := range rt.locals {
 			r.deliver(sub, s)
 		}
-		if own {
+		switch {
+		case spare:
+			*s = Sample{}
+			src.spare.Store(s)
+		case own:
 			*s = Sample{}
 			scratchPool.Put(sc)
 		}
