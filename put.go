@@ -111,7 +111,7 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 	} else {
 		err = s.rt.Publish(ke, p, rel)
 	}
-	*p = wire.Push{}
+	clearPush(p, kind)
 	if spare == nil || !spare.CompareAndSwap(nil, m) {
 		s.pushes.Put(m)
 	}
@@ -122,4 +122,20 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 // never write to them.
 func readOnlyBytes(str string) []byte {
 	return unsafe.Slice(unsafe.StringData(str), len(str))
+}
+
+// clearPush zeroes what publishOn set in p (and WireExpr, which routing leaves set), cheaper
+// than zeroing the whole (large) Push.
+func clearPush(p *wire.Push, kind wire.DataID) {
+	p.WireExpr, p.QoS, p.Body.ID = wire.WireExpr{}, 0, 0
+	if kind == wire.DataIDPut {
+		b := &p.Body.Put
+		b.Payload, b.Encoding = nil, wire.Encoding{}
+		b.HasTimestamp, b.Timestamp = false, wire.Timestamp{}
+		b.HasAttachment, b.Attachment = false, nil
+	} else {
+		b := &p.Body.Del
+		b.HasTimestamp, b.Timestamp = false, wire.Timestamp{}
+		b.HasAttachment, b.Attachment = false, nil
+	}
 }

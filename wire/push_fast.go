@@ -130,7 +130,13 @@ func (r *rd) pushPlain(m *Push, h byte) bool {
 		payload = b[off : off+int(l) : off+int(l)]
 	}
 	off += int(l)
-	*m = Push{WireExpr: WireExpr{Scope: uint16(scope), Suffix: suffix, Mapping: mappingOf(h&netFlagM != 0)}, QoS: qos}
+	if !m.plainHeld() {
+		*m = Push{} // rare: what m held is not a plain Push
+	}
+	// m now holds zero or a plain Push: setting the plain fields makes it equal to the result
+	// of the general decoder, without writing the whole (large) struct.
+	m.WireExpr = WireExpr{Scope: uint16(scope), Suffix: suffix, Mapping: mappingOf(h&netFlagM != 0)}
+	m.QoS = qos
 	m.Body.ID = DataIDPut
 	m.Body.Put.Encoding.ID = uint16(enc)
 	m.Body.Put.Payload = payload
@@ -145,4 +151,20 @@ func zintAt(b []byte, off int) (v uint64, n int) {
 		return 0, 0
 	}
 	return v, n
+}
+
+// plainHeld reports whether m holds nothing but the fields pushPlain sets: either zero or a
+// plain Push as a decoder left it (a decoder zeroes Del when it decodes a Put).
+func (m *Push) plainHeld() bool {
+	p := &m.Body.Put
+	return !m.HasTimestamp && m.Timestamp == Timestamp{} && m.NodeID == 0 && m.Exts == nil &&
+		(m.Body.ID == DataIDPut || m.Body.ID == 0) && !p.HasTimestamp && p.Timestamp == Timestamp{} &&
+		!p.Encoding.HasSchema && p.Encoding.Schema == nil && !p.HasSourceInfo && p.SourceInfo == SourceInfo{} &&
+		!p.HasAttachment && p.Attachment == nil && p.Exts == nil && m.Body.Del.isZero()
+}
+
+// isZero reports whether d is the zero Del.
+func (d *Del) isZero() bool {
+	return !d.HasTimestamp && d.Timestamp == Timestamp{} && !d.HasSourceInfo && d.SourceInfo == SourceInfo{} &&
+		!d.HasAttachment && d.Attachment == nil && d.Exts == nil
 }

@@ -121,3 +121,36 @@ func TestPushPlainDecodeAgrees(t *testing.T) {
 		}
 	})
 }
+
+// TestPushPlainDecodeReused: decoding into a reused NetworkMessage (as BatchIter does) gives,
+// message after message, what a fresh decode gives, whatever the previous message left there
+// (plain Pushes after Pushes with timestamps, attachments, extensions, Dels).
+func TestPushPlainDecodeReused(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		var reused NetworkMessage
+		for i := range rapid.IntRange(1, 6).Draw(t, "n") {
+			var m Push
+			if rapid.Bool().Draw(t, "plain") {
+				m = Push{WireExpr: netGenWireExpr(t, "we", true), QoS: netGenQoS(t, "qos")}
+				m.Body.ID = DataIDPut
+				m.Body.Put.Payload = netBytes(t, "payload", 16)
+			} else {
+				m = netGenPush(t)
+			}
+			enc, err := (&NetworkMessage{ID: NetIDPush, Push: m}).Append(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := reused.Decode(enc); err != nil {
+				t.Fatalf("message %d: %v", i, err)
+			}
+			var fresh Push
+			if _, err := fresh.Decode(enc); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(reused.Push, fresh) {
+				t.Fatalf("message %d:\nreused %+v\nfresh  %+v", i, reused.Push, fresh)
+			}
+		}
+	})
+}
