@@ -101,3 +101,13 @@ func checkNoLeak(t *testing.T) {
 }
 
 var _ = fmt.Sprintf
+
+// peerWithClients opens a peer and two clients connected to it (listening nowhere).
+func peerWithClients(t testing.TB) (p, c1, c2 *Session) {
+	t.Helper()
+	p = openTest(t, testConfig(t))
+	ccfg := testConfig(t, p.Info().Locators[0])
+	must(t, ccfg.Insert("mode", `"client"`))
+	must(t, ccfg.Insert("listen/endpoints", `[]`))
+	return p, openTest(t, ccfg), openTest(t, ccfg)
+}

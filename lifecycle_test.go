@@ -134,12 +134,7 @@ func TestPeerRedials(t *testing.T) {
 // TestClientMode: a client connected to a peer publishes to and subscribes from another
 // client of that peer... and from the peer itself.
 func TestClientMode(t *testing.T) {
-	p := openTest(t, testConfig(t))
-	ccfg := testConfig(t, p.Info().Locators[0])
-	must(t, ccfg.Insert("mode", `"client"`))
-	must(t, ccfg.Insert("listen/endpoints", `[]`))
-	c1 := openTest(t, ccfg)
-	c2 := openTest(t, ccfg)
+	p, c1, c2 := peerWithClients(t)
 	if c1.Mode() != WhatAmIClient || len(c1.Info().Peers) != 1 {
 		t.Fatalf("client info %+v", c1.Info())
 	}

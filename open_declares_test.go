@@ -46,12 +46,7 @@ func TestOpenWaitsForDeclares(t *testing.T) {
 // the peer's (a client learns of tokens only through the interests it sends), with history,
 // live, through a liveliness Get, and see them go.
 func TestOpenLivelinessClientsThroughPeer(t *testing.T) {
-	p := openTest(t, testConfig(t))
-	ccfg := testConfig(t, p.Info().Locators[0])
-	must(t, ccfg.Insert("mode", `"client"`))
-	must(t, ccfg.Insert("listen/endpoints", `[]`))
-	c1 := openTest(t, ccfg)
-	c2 := openTest(t, ccfg)
+	p, c1, c2 := peerWithClients(t)
 	ptok, err := p.Liveliness().DeclareToken("cl/tok/peer")
 	must(t, err)
 	defer ptok.Close()

@@ -24,12 +24,7 @@ func knowsSubscriber(t *testing.T, s *Session, key string) bool {
 // once answered, its publications reach the peer only while a subscriber matches (write-side
 // filtering), and all of them reach the subscriber while it does.
 func TestPublisherMatchingThroughPeer(t *testing.T) {
-	p := openTest(t, testConfig(t))
-	ccfg := testConfig(t, p.Info().Locators[0])
-	must(t, ccfg.Insert("mode", `"client"`))
-	must(t, ccfg.Insert("listen/endpoints", `[]`))
-	c1 := openTest(t, ccfg)
-	c2 := openTest(t, ccfg)
+	p, c1, c2 := peerWithClients(t)
 	got := newCollector()
 	sub, err := c2.DeclareSubscriber("pm/*", got.add)
 	must(t, err)

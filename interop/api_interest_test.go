@@ -147,6 +147,18 @@ func apiRouterLiveliness(t *testing.T, mode string) {
 func controlSent(t *testing.T, s []byte) []string {
 	t.Helper()
 	var out []string
+	eachRelayedNetwork(t, s, func(nm *wire.NetworkMessage, raw []byte) {
+		if nm.ID == wire.NetIDInterest || nm.ID == wire.NetIDDeclare {
+			out = append(out, hex.EncodeToString(raw))
+		}
+	})
+	return out
+}
+
+// eachRelayedNetwork calls fn with every network message (and its bytes) of one direction of a
+// relayed connection, in order; a batch still in flight at the end is left out.
+func eachRelayedNetwork(t *testing.T, s []byte, fn func(nm *wire.NetworkMessage, raw []byte)) {
+	t.Helper()
 	for off := 0; off < len(s); {
 		batch, n, err := wire.SplitStream(s[off:])
 		if err != nil {
@@ -155,18 +167,14 @@ func controlSent(t *testing.T, s []byte) []string {
 		off += n
 		it := wire.NewBatchIter(batch)
 		for k := it.Next(); k != wire.BatchDone; k = it.Next() {
-			if k != wire.BatchNetwork {
-				continue
-			}
-			if nm := it.Network(); nm.ID == wire.NetIDInterest || nm.ID == wire.NetIDDeclare {
-				out = append(out, hex.EncodeToString(it.Raw()))
+			if k == wire.BatchNetwork {
+				fn(it.Network(), it.Raw())
 			}
 		}
 		if err := it.Err(); err != nil {
 			t.Fatalf("batch does not decode: %v", err)
 		}
 	}
-	return out
 }
 
 // interestScenario is what TestInterestBytesAsRust has a node do: a liveliness subscriber with

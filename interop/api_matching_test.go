@@ -16,25 +16,11 @@ import (
 func pushPayloads(t *testing.T, s []byte) []string {
 	t.Helper()
 	var out []string
-	for off := 0; off < len(s); {
-		batch, n, err := wire.SplitStream(s[off:])
-		if err != nil {
-			break // a batch still in flight
+	eachRelayedNetwork(t, s, func(nm *wire.NetworkMessage, _ []byte) {
+		if nm.ID == wire.NetIDPush && nm.Push.Body.ID == wire.DataIDPut {
+			out = append(out, string(nm.Push.Body.Put.Payload))
 		}
-		off += n
-		it := wire.NewBatchIter(batch)
-		for k := it.Next(); k != wire.BatchDone; k = it.Next() {
-			if k != wire.BatchNetwork {
-				continue
-			}
-			if nm := it.Network(); nm.ID == wire.NetIDPush && nm.Push.Body.ID == wire.DataIDPut {
-				out = append(out, string(nm.Push.Body.Put.Payload))
-			}
-		}
-		if err := it.Err(); err != nil {
-			t.Fatalf("batch does not decode: %v", err)
-		}
-	}
+	})
 	return out
 }
 
