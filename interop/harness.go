@@ -554,6 +554,12 @@ func (p *Peer) do(name string, fields map[string]any, opts Opts) (Event, error) 
 	if ms, ok := number(cmd["ms"]); ok {
 		timeout += time.Duration(ms * float64(time.Millisecond))
 	}
+	if n, ok := number(cmd["count"]); ok && n > 1 {
+		// A bulk command (put with count) gets 10 ms per message on top: under CI load, with
+		// -race on our side and the GIL shared with the real node's callbacks, 2,000 blocking
+		// puts have taken more than 10 s.
+		timeout += time.Duration(n * float64(10*time.Millisecond))
+	}
 	return p.Do(cmd, timeout)
 }
 
