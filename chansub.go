@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gozenoh/zenoh/routing"
-	"github.com/gozenoh/zenoh/wire"
 )
 
 // ChanSubscriber receives samples in a bounded channel instead of a callback. Create it with
@@ -108,31 +107,15 @@ func (c *ChanSubscriber) onSample(rs *routing.Sample) {
 	if c.closed {
 		return
 	}
-	s := Sample{Key: c.names.get(bytesOf(rs.Key.String())), Reliability: rs.Reliability,
-		Priority: rs.Push.QoS.Priority(), CongestionControl: rs.Push.QoS.CongestionControl(), Express: rs.Push.QoS.Express()}
-	p := rs.Push
-	if p.Body.ID == wire.DataIDPut {
-		b := &p.Body.Put
-		s.Payload = bytes.Clone(b.Payload)
+	s := viewSample(rs, &c.names) // then owned copies of what aliases the message
+	if s.Kind == SampleKindPut {
+		s.Payload = bytes.Clone(s.Payload)
 		if s.Payload == nil {
 			s.Payload = []byte{}
 		}
-		s.Encoding = encodingFromWire(&b.Encoding)
-		if b.HasTimestamp {
-			s.Timestamp = Timestamp{ntp: b.Timestamp.Time, id: b.Timestamp.ID}
-		}
-		if b.HasAttachment {
-			s.Attachment = append([]byte{}, b.Attachment...)
-		}
-	} else {
-		b := &p.Body.Del
-		s.Kind = SampleKindDelete
-		if b.HasTimestamp {
-			s.Timestamp = Timestamp{ntp: b.Timestamp.Time, id: b.Timestamp.ID}
-		}
-		if b.HasAttachment {
-			s.Attachment = append([]byte{}, b.Attachment...)
-		}
+	}
+	if s.Attachment != nil {
+		s.Attachment = append([]byte{}, s.Attachment...)
 	}
 	c.send(s)
 }

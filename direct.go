@@ -49,40 +49,7 @@ func (d *directSink) deliver(rsm *routing.Sample) {
 	if d.closed.Load() {
 		return
 	}
-	p := rsm.Push
-	s := Sample{
-		Key:               d.names.getString(rsm.Key.String()),
-		Priority:          p.QoS.Priority(),
-		CongestionControl: p.QoS.CongestionControl(),
-		Express:           p.QoS.Express(),
-		Reliability:       rsm.Reliability,
-	}
-	var ts wire.Timestamp
-	var hasTS, hasAtt bool
-	var att []byte
-	if p.Body.ID == wire.DataIDPut {
-		b := &p.Body.Put
-		s.Kind, s.Payload = SampleKindPut, b.Payload
-		s.Encoding = Encoding{id: b.Encoding.ID}
-		if b.Encoding.HasSchema && len(b.Encoding.Schema) > 0 {
-			s.Encoding.schema = d.names.get(b.Encoding.Schema)
-		}
-		hasTS, ts, hasAtt, att = b.HasTimestamp, b.Timestamp, b.HasAttachment, b.Attachment
-	} else {
-		b := &p.Body.Del
-		s.Kind = SampleKindDelete
-		hasTS, ts, hasAtt, att = b.HasTimestamp, b.Timestamp, b.HasAttachment, b.Attachment
-	}
-	if hasTS {
-		s.Timestamp = Timestamp{ntp: ts.Time, id: ts.ID}
-	}
-	if hasAtt {
-		s.Attachment = att[:len(att):len(att)]
-		if s.Attachment == nil {
-			s.Attachment = []byte{}
-		}
-	}
-	d.call(s)
+	d.call(viewSample(rsm, &d.names))
 }
 
 // call runs the callback, recovering and counting a panic. Called with d.mu held.
@@ -99,4 +66,44 @@ func (d *directSink) call(s Sample) {
 	d.fn(s)
 	d.st.delivered.Add(1)
 	d.sess.samplesDelivered.Add(1)
+}
+
+// viewSample returns the Sample of a routed publication without copying it: Payload and
+// Attachment alias the message (valid while it is); Key and the encoding's schema are
+// interned in names.
+func viewSample(rs *routing.Sample, names *interner) Sample {
+	p := rs.Push
+	s := Sample{
+		Key:               names.getString(rs.Key.String()),
+		Priority:          p.QoS.Priority(),
+		CongestionControl: p.QoS.CongestionControl(),
+		Express:           p.QoS.Express(),
+		Reliability:       rs.Reliability,
+	}
+	var ts *wire.Timestamp
+	var hasTS, hasAtt bool
+	var att []byte
+	if p.Body.ID == wire.DataIDPut {
+		b := &p.Body.Put
+		s.Kind, s.Payload = SampleKindPut, b.Payload
+		s.Encoding = Encoding{id: b.Encoding.ID}
+		if b.Encoding.HasSchema && len(b.Encoding.Schema) > 0 {
+			s.Encoding.schema = names.get(b.Encoding.Schema)
+		}
+		hasTS, ts, hasAtt, att = b.HasTimestamp, &b.Timestamp, b.HasAttachment, b.Attachment
+	} else {
+		b := &p.Body.Del
+		s.Kind = SampleKindDelete
+		hasTS, ts, hasAtt, att = b.HasTimestamp, &b.Timestamp, b.HasAttachment, b.Attachment
+	}
+	if hasTS {
+		s.Timestamp = Timestamp{ntp: ts.Time, id: ts.ID}
+	}
+	if hasAtt {
+		s.Attachment = att[:len(att):len(att)]
+		if s.Attachment == nil {
+			s.Attachment = []byte{}
+		}
+	}
+	return s
 }

@@ -84,12 +84,7 @@ func isMember(b *Bus, id NodeID, inc uint64) bool {
 // token) is reported down at once, without a resync and without waiting for the grace.
 func TestGraceCleanLeaveIsImmediate(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		h := NewHub(HubOptions{})
-		defer h.Close()
-		b := newTestNode(t, h, "b", testConfig(2), WithIncarnation(1))
-		in := newInjector(t, h)
-		tok := in.tokenOf(1)
-		in.send(hdr(1), QueueRefresh{Queue: "q"})
+		b, in, tok := graceFixture(t)
 		in.send(leave(1, 1))
 		t0 := time.Now()
 		in.drop(tok)
@@ -139,12 +134,7 @@ func TestGraceKilledNodeResyncedAfterGrace(t *testing.T) {
 func TestGraceLeaveAfterToken(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		const late = 100 * time.Millisecond
-		h := NewHub(HubOptions{})
-		defer h.Close()
-		b := newTestNode(t, h, "b", testConfig(2), WithIncarnation(1))
-		in := newInjector(t, h)
-		tok := in.tokenOf(1)
-		in.send(hdr(1), QueueRefresh{Queue: "q"})
+		b, in, tok := graceFixture(t)
 		in.drop(tok)
 		time.Sleep(late)
 		wantLog(t, "token gone, no leave yet", b.rec, "up 9/1", "queue-refresh q")
@@ -175,12 +165,7 @@ func TestGraceLeaveAfterToken(t *testing.T) {
 // resyncs for the gap, and the node goes down cleanly after it (no second resync).
 func TestGraceLeaveAfterTokenWithGap(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		h := NewHub(HubOptions{})
-		defer h.Close()
-		b := newTestNode(t, h, "b", testConfig(2), WithIncarnation(1))
-		in := newInjector(t, h)
-		tok := in.tokenOf(1)
-		in.send(hdr(1), QueueRefresh{Queue: "q"})
+		b, in, tok := graceFixture(t)
 		in.drop(tok)
 		in.send(leave(1, 3)) // events 2 and 3 were lost
 		time.Sleep(time.Second)
@@ -194,12 +179,7 @@ func TestGraceLeaveAfterTokenWithGap(t *testing.T) {
 // member (no down, no up) but resyncs it once, as its events may have been lost meanwhile.
 func TestGraceTokenBack(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		h := NewHub(HubOptions{})
-		defer h.Close()
-		b := newTestNode(t, h, "b", testConfig(2), WithIncarnation(1))
-		in := newInjector(t, h)
-		tok := in.tokenOf(1)
-		in.send(hdr(1), QueueRefresh{Queue: "q"})
+		b, in, tok := graceFixture(t)
 		in.drop(tok)
 		time.Sleep(DefaultTokenGrace / 2)
 		tok = in.tokenOf(1)
@@ -223,12 +203,7 @@ func TestGraceTokenBack(t *testing.T) {
 // up at once (resynced as a restart); the old incarnation goes down when the grace ends.
 func TestGraceRestartWithinGrace(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		h := NewHub(HubOptions{})
-		defer h.Close()
-		b := newTestNode(t, h, "b", testConfig(2), WithIncarnation(1))
-		in := newInjector(t, h)
-		tok := in.tokenOf(1)
-		in.send(hdr(1), QueueRefresh{Queue: "q"})
+		b, in, tok := graceFixture(t)
 		in.drop(tok)
 		time.Sleep(DefaultTokenGrace / 2)
 		in.tokenOf(2)
@@ -296,4 +271,17 @@ func TestGraceCloseWhilePending(t *testing.T) {
 		synctest.Wait()
 		wantLog(t, "closed within the grace", b.rec, "up 9/1")
 	})
+}
+
+// graceFixture starts node b on a hub (closed with the test) and has node 9 (incarnation 1,
+// driven by the returned injector) hold a token and send one event; it returns that token.
+func graceFixture(t *testing.T) (*testNode, *injector, io.Closer) {
+	t.Helper()
+	h := NewHub(HubOptions{})
+	t.Cleanup(func() { h.Close() })
+	b := newTestNode(t, h, "b", testConfig(2), WithIncarnation(1))
+	in := newInjector(t, h)
+	tok := in.tokenOf(1)
+	in.send(hdr(1), QueueRefresh{Queue: "q"})
+	return b, in, tok
 }

@@ -75,7 +75,9 @@
 // Handle, Publish, Get and the declaration calls are safe for concurrent use from any number
 // of goroutines (transport readers and the local API).
 //
-// The data path takes no lock: the subscriber and queryable indexes are keyexpr.Index values
+// The data path takes no router-wide lock in the steady state (a route cache miss reads the
+// destination faces' declared expression ids under the control mutex, once per key and
+// generation): the subscriber and queryable indexes are keyexpr.Index values
 // kept as a left-right pair (dualIndex: readers use the active copy, a declaration changes the
 // standby copy, swaps and then updates the other, waiting only for readers of a single match),
 // the face list is an immutable snapshot behind an atomic.Pointer, and the expression-id

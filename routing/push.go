@@ -2,7 +2,6 @@ package routing
 
 import (
 	"bytes"
-	"unsafe"
 
 	"github.com/gozenoh/zenoh/keyexpr"
 	"github.com/gozenoh/zenoh/wire"
@@ -44,27 +43,24 @@ func (r *Router) routePush(src *Face, m *wire.NetworkMessage, rel wire.Reliabili
 		putScratch(sc)
 		return
 	}
+	concrete := bytes.IndexByte(kb, '*') < 0
+	g := r.routes.gen.Load() // before reading the index: see routeCache
 	var rt *route
-	if bytes.IndexByte(kb, '*') < 0 {
-		g := r.routes.gen.Load() // before reading the index: see routeCache
-		if rt = r.routes.lookup(kb, g); rt == nil {
-			// The string aliases kb; it is only used while kb is valid (documented on Sample.Key).
-			ke, err := keyexpr.New(unsafe.String(&kb[0], len(kb)))
-			if err != nil {
-				r.st.pushesDropped.Add(1)
-				putScratch(sc)
-				return
-			}
-			rt = r.cachedRoute(sc, ke, kb, g, true)
-		}
-	} else {
-		ke, err := keyexpr.New(unsafe.String(&kb[0], len(kb)))
-		if err != nil {
+	if concrete {
+		rt = r.routes.lookup(kb, g) // a hit means kb was a valid key
+	}
+	if rt == nil {
+		ke, ok := validKey(kb)
+		switch {
+		case !ok:
 			r.st.pushesDropped.Add(1)
 			putScratch(sc)
 			return
+		case concrete:
+			rt = r.cachedRoute(sc, ke, kb, g, true)
+		default:
+			rt = r.scratchRoute(sc, ke, kb)
 		}
-		rt = r.scratchRoute(sc, ke, kb)
 	}
 	r.sendRoute(src, rt, m, rel, sc)
 	putScratch(sc)

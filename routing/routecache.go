@@ -65,14 +65,17 @@ func (c *routeCache) invalidate() { c.gen.Add(1) }
 // lookup returns the cached route of the concrete key kb computed under generation g, or nil.
 // A hit allocates nothing (the lookup m[string(kb)] does not copy kb).
 func (c *routeCache) lookup(kb []byte, g uint64) *route {
-	sh := &c.shards[maphash.Bytes(c.seed, kb)%routeCacheShards]
+	return c.shards[maphash.Bytes(c.seed, kb)%routeCacheShards].get(kb, g)
+}
+
+// get returns the route of kb cached in sh under generation g, or nil.
+func (sh *routeShard) get(kb []byte, g uint64) *route {
 	sh.mu.Lock()
-	var rt *route
-	if sh.gen == g {
-		rt = sh.m[string(kb)]
+	defer sh.mu.Unlock()
+	if sh.gen != g {
+		return nil
 	}
-	sh.mu.Unlock()
-	return rt
+	return sh.m[string(kb)]
 }
 
 // cachedRoute returns the route of the concrete key ke (whose bytes are kb) under generation
@@ -83,14 +86,9 @@ func (r *Router) cachedRoute(sc *scratch, ke keyexpr.KeyExpr, kb []byte, g uint6
 	c := &r.routes
 	h := maphash.Bytes(c.seed, kb)
 	sh := &c.shards[h%routeCacheShards]
-	sh.mu.Lock()
-	if sh.gen == g {
-		if rt, ok := sh.m[string(kb)]; ok {
-			sh.mu.Unlock()
-			return rt
-		}
+	if rt := sh.get(kb, g); rt != nil {
+		return rt
 	}
-	sh.mu.Unlock()
 	sc.subs = r.subs.appendMatch(sc.subs[:0], ke)
 	if len(sc.subs) > maxRouteCacheMatches && inScratch {
 		rt := &sc.route

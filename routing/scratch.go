@@ -107,40 +107,30 @@ func (sc *scratch) resolveBytes(f *Face, we *wire.WireExpr) ([]byte, resolveStat
 	return kb, resolved
 }
 
-// resolve returns the key expression of we as received from face f, and its bytes. Both alias
-// we.Suffix or sc.kbuf: they are valid while the message and sc are. Without allocation.
+// resolve returns the key expression of we as received from face f, and its bytes (see
+// resolveBytes): a prefix id alone is already validated, anything else is validated here.
 func (sc *scratch) resolve(f *Face, we *wire.WireExpr) (keyexpr.KeyExpr, []byte, resolveStatus) {
-	e, ok := f.prefixOf(we)
+	kb, st := sc.resolveBytes(f, we)
+	if st != resolved {
+		return keyexpr.KeyExpr{}, nil, st
+	}
+	if we.Scope != 0 && len(we.Suffix) == 0 {
+		if e, _ := f.prefixOf(we); e != nil && !e.ke.IsZero() {
+			return e.ke, kb, resolved
+		}
+	}
+	ke, ok := validKey(kb)
 	if !ok {
-		return keyexpr.KeyExpr{}, nil, unknownScope
-	}
-	var kb []byte
-	switch {
-	case e == nil: // scope 0: the suffix is the key
-		kb = we.Suffix
-	case len(we.Suffix) == 0: // the prefix is the key: already validated
-		if e.ke.IsZero() {
-			return keyexpr.KeyExpr{}, nil, invalidKey
-		}
-		n := copy(sc.kbuf[:], e.s)
-		return e.ke, sc.kbuf[:n], resolved
-	default:
-		if len(e.s)+len(we.Suffix) > len(sc.kbuf) {
-			return keyexpr.KeyExpr{}, nil, invalidKey
-		}
-		n := copy(sc.kbuf[:], e.s)
-		n += copy(sc.kbuf[n:], we.Suffix)
-		kb = sc.kbuf[:n]
-	}
-	if len(kb) == 0 {
-		return keyexpr.KeyExpr{}, nil, invalidKey
-	}
-	// The string aliases kb; it is only used while kb is valid (documented on Sample.Key).
-	ke, err := keyexpr.New(unsafe.String(&kb[0], len(kb)))
-	if err != nil {
 		return keyexpr.KeyExpr{}, nil, invalidKey
 	}
 	return ke, kb, resolved
+}
+
+// validKey validates the key bytes kb; the key's string aliases kb (valid while kb is, as
+// documented on Sample.Key).
+func validKey(kb []byte) (keyexpr.KeyExpr, bool) {
+	ke, err := keyexpr.New(unsafe.String(&kb[0], len(kb)))
+	return ke, err == nil
 }
 
 // resolveOwned returns the key string of we as received from face f, freshly allocated, for
