@@ -99,4 +99,3 @@ func Autocanonize(s string) (string, error) { return keyexpr.Autocanonize(s) }
 
 // parseKey validates a key expression given by the user.
 func parseKey(key string) (keyexpr.KeyExpr, error) { return keyexpr.New(key) }
-
