@@ -162,6 +162,39 @@ func (w *BatchWriter) AppendNetworkBytes(msg []byte, rel Reliability, qos Transp
 	return nil
 }
 
+// AppendNetworkPut is AppendNetwork for a Push of a Put given as its head (see AppendPutHead)
+// and payload.
+func (w *BatchWriter) AppendNetworkPut(head, payload []byte, rel Reliability, qos TransportQoS) error {
+	if !w.frame || w.rel != rel || w.qos != qos {
+		return ErrNewFrame
+	}
+	if PutLen(head, payload) > w.Free() {
+		return ErrBatchFull
+	}
+	b, err := AppendPut(w.buf, head, payload)
+	w.buf = b
+	return err
+}
+
+// AppendFramePut is AppendFrame for a Push of a Put given as its head (see AppendPutHead) and
+// payload.
+func (w *BatchWriter) AppendFramePut(h *FrameHeader, head, payload []byte) error {
+	if h.Len()+PutLen(head, payload) > w.Free() {
+		return ErrBatchFull
+	}
+	n0 := len(w.buf)
+	b, err := h.Append(w.buf)
+	if err == nil {
+		b, err = AppendPut(b, head, payload)
+	}
+	if err != nil {
+		w.buf = w.buf[:n0]
+		return err
+	}
+	w.openFrame(b, h)
+	return nil
+}
+
 // AppendFragment appends a Fragment with header h carrying as much of data as fits, and returns
 // how many bytes of data it took. When all the rest of data fits it clears h.More first, as Rust
 // does; otherwise it leaves h.More as given (set it). Nothing can follow a Fragment in its
