@@ -10,8 +10,8 @@ import (
 // fragment sends msg, too large for an empty batch, as a chain of Fragments, each alone in a
 // batch with the channel's next SN. A droppable message gives up at deadline, a blocking one
 // after WaitBeforeClose per batch. Called with txMu and q.sendMu held and q.cur empty.
-func (t *Transport) fragment(q *txQueue, msg *wire.NetworkMessage, rel wire.Reliability, tq wire.TransportQoS, block bool, deadline time.Time) error {
-	head, tail, err := q.encodeForFragments(msg)
+func (t *Transport) fragment(q *txQueue, x *txMsg, rel wire.Reliability, tq wire.TransportQoS, block bool, deadline time.Time) error {
+	head, tail, err := q.encodeForFragments(x)
 	if err != nil {
 		return err
 	}
@@ -55,22 +55,26 @@ func (t *Transport) fragment(q *txQueue, msg *wire.NetworkMessage, rel wire.Reli
 // fragCopyMin is the payload size from which a fragmented Put is not copied whole first.
 const fragCopyMin = 4 << 10
 
-// encodeForFragments encodes msg as head followed by tail. For a Push of a Put with a large
-// payload, tail is the payload itself (a Put ends with its payload), so it is copied once, into
-// the fragments, instead of twice. head aliases q.frag.
-func (q *txQueue) encodeForFragments(msg *wire.NetworkMessage) (head, tail []byte, err error) {
-	if msg.ID == wire.NetIDPush && msg.Push.Body.ID == wire.DataIDPut && len(msg.Push.Body.Put.Payload) >= fragCopyMin {
-		p := msg.Push
-		payload := p.Body.Put.Payload
-		p.Body.Put.Payload = nil
-		if head, err = p.Append(q.frag[:0]); err != nil {
+// encodeForFragments encodes x as head followed by tail. For a Push of a Put with a large
+// payload, or one given as head and payload, tail is the payload itself (a Put ends with its
+// payload), so it is copied once, into the fragments, instead of twice. head aliases q.frag.
+func (q *txQueue) encodeForFragments(x *txMsg) (head, tail []byte, err error) {
+	msg := x.m
+	switch {
+	case msg == nil:
+		head = append(q.frag[:0], x.head...)
+		head = wire.AppendZint(head, uint64(len(x.payload)))
+		tail = x.payload
+	case msg.ID == wire.NetIDPush && msg.Push.Body.ID == wire.DataIDPut && len(msg.Push.Body.Put.Payload) >= fragCopyMin:
+		if head, err = wire.AppendPutHead(q.frag[:0], &msg.Push); err != nil {
 			return nil, nil, err
 		}
-		// The encoding ends with the empty payload's length, a single zero byte.
-		head = wire.AppendZint(head[:len(head)-1], uint64(len(payload)))
-		tail = payload
-	} else if head, err = msg.Append(q.frag[:0]); err != nil {
-		return nil, nil, err
+		tail = msg.Push.Body.Put.Payload
+		head = wire.AppendZint(head, uint64(len(tail)))
+	default:
+		if head, err = msg.Append(q.frag[:0]); err != nil {
+			return nil, nil, err
+		}
 	}
 	if cap(head) <= fragRetain {
 		q.frag = head[:0]

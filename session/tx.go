@@ -46,6 +46,7 @@ type txQueue struct {
 	sn     [2]uint32 // next SN per reliability (index wire.Reliability)
 	free   chan *txBatch
 	idx    int // index in Transport.queues
+	slow   int // senders in enqueueSlow (holding sendMu)
 }
 
 // fragRetain is the largest fragmentation buffer kept between messages.
@@ -87,73 +88,161 @@ func netQoS(m *wire.NetworkMessage) wire.NetQoS {
 // blocking one Config.WaitBeforeClose; then Send gives up with ErrCongested and the transport
 // stays up. Send is safe for concurrent use and allocates nothing in the steady state.
 func (t *Transport) Send(msg *wire.NetworkMessage, rel wire.Reliability) error {
+	return t.send(txMsg{m: msg, qos: netQoS(msg)}, rel)
+}
+
+// SendPut is Send for a Push of a Put given as its head (see wire.AppendPutHead: the Push's
+// encoding up to the payload) and its payload, with qos the Push's QoS: what a publisher that
+// encoded its head once sends, at the cost of a copy of head and payload. head and payload
+// are only read during the call.
+func (t *Transport) SendPut(head, payload []byte, qos wire.NetQoS, rel wire.Reliability) error {
+	return t.send(txMsg{head: head, payload: payload, qos: qos}, rel)
+}
+
+func (t *Transport) send(x txMsg, rel wire.Reliability) error {
 	if t.state.Load() != stateUp {
 		return fmt.Errorf("%w: send on a closed transport", ErrClosed)
 	}
-	w, err := t.enqueue(msg, rel)
+	w, err := t.enqueue(&x, rel)
 	if w.b != nil {
 		t.writeInline(w)
 	}
 	return err
 }
 
-// enqueue adds msg to its queue. It returns the batch holding it when the caller is to write
+// txMsg is a network message to queue: m, or, when m is nil, a Push of a Put given as its
+// head (see wire.AppendPutHead) and payload. qos is the message's QoS.
+type txMsg struct {
+	m             *wire.NetworkMessage
+	head, payload []byte
+	qos           wire.NetQoS
+}
+
+// len returns the encoded size of the message.
+func (x *txMsg) len() int {
+	if x.m != nil {
+		return x.m.Len()
+	}
+	return wire.PutLen(x.head, x.payload)
+}
+
+// appendTo appends the message to w's open Frame (see wire.BatchWriter.AppendNetwork).
+func (x *txMsg) appendTo(w *wire.BatchWriter, rel wire.Reliability, tq wire.TransportQoS) error {
+	if x.m != nil {
+		return w.AppendNetwork(x.m, rel, tq)
+	}
+	return w.AppendNetworkPut(x.head, x.payload, rel, tq)
+}
+
+// appendFrame opens a Frame with the message (see wire.BatchWriter.AppendFrame).
+func (x *txMsg) appendFrame(w *wire.BatchWriter, h *wire.FrameHeader) error {
+	if x.m != nil {
+		return w.AppendFrame(h, x.m)
+	}
+	return w.AppendFramePut(h, x.head, x.payload)
+}
+
+// appendCur appends x to q's current batch, opening a Frame (and taking the channel's next
+// SN) when needed. Called with txMu held and q.cur set; ErrBatchFull means x does not fit.
+func (t *Transport) appendCur(q *txQueue, x *txMsg, rel wire.Reliability, tq wire.TransportQoS) error {
+	w := &q.cur.w
+	err := x.appendTo(w, rel, tq)
+	if err == wire.ErrNewFrame {
+		h := wire.FrameHeader{Reliability: rel, SN: q.sn[rel], QoS: tq}
+		if err = x.appendFrame(w, &h); err == nil {
+			q.sn[rel] = (q.sn[rel] + 1) & t.mask
+		}
+	}
+	return err
+}
+
+// enqueue adds x to its queue. It returns the batch holding it when the caller is to write
 // that batch itself (see takeInline), with wmu held.
-func (t *Transport) enqueue(msg *wire.NetworkMessage, rel wire.Reliability) (inlineWrite, error) {
+//
+// A message that fits the queue's current batch while no other sender of its priority is
+// in the slow path (waiting for a batch or fragmenting) takes only txMu; the others take
+// the priority's sendMu first, which keeps them, and their fragments, in order.
+func (t *Transport) enqueue(x *txMsg, rel wire.Reliability) (inlineWrite, error) {
 	rel &= wire.Reliable
-	qos := netQoS(msg)
 	qi, tq := 0, wire.TransportQoSDefault
 	if t.info.QoS {
-		qi, tq = int(qos.Priority()), wire.NewTransportQoS(qos.Priority())
+		qi, tq = int(x.qos.Priority()), wire.NewTransportQoS(x.qos.Priority())
 	}
 	q := &t.queues[qi]
-	block := qos.CongestionControl() != wire.CongestionDrop
+	t.txMu.Lock()
+	if q.slow == 0 && q.cur != nil {
+		switch err := t.appendCur(q, x, rel, tq); err {
+		case nil:
+			return t.queued(q, x.qos)
+		case wire.ErrBatchFull:
+		default:
+			t.txMu.Unlock()
+			return inlineWrite{}, err
+		}
+	}
+	t.txMu.Unlock()
+	return t.enqueueSlow(q, x, rel, tq)
+}
+
+// enqueueSlow is enqueue for a message that needs a new batch, a wait or fragmentation.
+func (t *Transport) enqueueSlow(q *txQueue, x *txMsg, rel wire.Reliability, tq wire.TransportQoS) (inlineWrite, error) {
+	q.sendMu.Lock()
+	defer q.sendMu.Unlock()
+	t.txMu.Lock()
+	q.slow++
+	inBatch, err := t.enqueueLocked(q, x, rel, tq)
+	q.slow--
+	if !inBatch {
+		t.txMu.Unlock()
+		return inlineWrite{}, err
+	}
+	return t.queued(q, x.qos)
+}
+
+// enqueueLocked queues x, waiting for a batch or fragmenting it if needed. It reports whether
+// x went whole into q's current batch (queued is then to finish the job); otherwise x was
+// fragmented (err nil) or not queued. Called with q.sendMu and txMu held, which it may release
+// and take again while it waits.
+func (t *Transport) enqueueLocked(q *txQueue, x *txMsg, rel wire.Reliability, tq wire.TransportQoS) (bool, error) {
+	block := x.qos.CongestionControl() != wire.CongestionDrop
 	wait := t.cfg.WaitBeforeDrop
 	if block {
 		wait = t.cfg.WaitBeforeClose
 	}
 	var start time.Time // set on the first wait
-	q.sendMu.Lock()
-	defer q.sendMu.Unlock()
-	t.txMu.Lock()
 	for {
 		if q.cur == nil && !t.takeFree(q) {
 			if start.IsZero() {
 				start = time.Now()
-				if !block && msg.Len() > t.txSize-fragHeadroom {
+				if !block && x.len() > t.txSize-fragHeadroom {
 					wait = t.cfg.WaitBeforeDropFragments // it will be fragmented
 				}
 			}
 			if !t.takeBatch(q, start.Add(wait)) {
-				t.txMu.Unlock()
-				return inlineWrite{}, t.congested(block)
+				return false, t.congested(block)
 			}
 		}
-		b := q.cur
-		err := b.w.AppendNetwork(msg, rel, tq)
-		if err == wire.ErrNewFrame {
-			h := wire.FrameHeader{Reliability: rel, SN: q.sn[rel], QoS: tq}
-			if err = b.w.AppendFrame(&h, msg); err == nil {
-				q.sn[rel] = (q.sn[rel] + 1) & t.mask
-			}
-		}
+		err := t.appendCur(q, x, rel, tq)
 		if err == nil {
-			break
+			return true, nil
 		}
 		if err != wire.ErrBatchFull {
-			t.txMu.Unlock()
-			return inlineWrite{}, err
+			return false, err
 		}
-		if b.w.IsEmpty() {
+		if q.cur.w.IsEmpty() {
 			if start.IsZero() {
 				start = time.Now()
 			}
-			err := t.fragment(q, msg, rel, tq, block, start.Add(t.cfg.WaitBeforeDropFragments))
-			t.txMu.Unlock()
-			return inlineWrite{}, err
+			return false, t.fragment(q, x, rel, tq, block, start.Add(t.cfg.WaitBeforeDropFragments))
 		}
 		t.seal(q)
 	}
+}
+
+// queued ends the enqueueing of a message with qos into q's current batch: it takes the
+// batch for an inline write, or seals it (express, or no batching) and wakes the writer.
+// Called with txMu held; releases it.
+func (t *Transport) queued(q *txQueue, qos wire.NetQoS) (inlineWrite, error) {
 	t.stats.txMessages.Add(1)
 	if w := t.takeInline(q); w.b != nil {
 		t.txMu.Unlock()

@@ -218,7 +218,20 @@ func TestEncodeForFragments(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			head, tail, err := q.encodeForFragments(m)
+			ph, err := wire.AppendPutHead(nil, &m.Push)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// The same message given as a head and payload (SendPut) has the same encoding,
+			// its payload as the tail.
+			head, tail, err := q.encodeForFragments(&txMsg{head: ph, payload: m.Push.Body.Put.Payload})
+			if got := append(append([]byte(nil), head...), tail...); err != nil || !bytes.Equal(got, want) {
+				t.Fatalf("size %d full %v: head and payload: encodings differ (%v)", n, full, err)
+			}
+			if len(tail) != n {
+				t.Fatalf("size %d: head and payload: tail of %d bytes", n, len(tail))
+			}
+			head, tail, err = q.encodeForFragments(&txMsg{m: m})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,6 +288,80 @@ func TestBatchLinger(t *testing.T) {
 		got = batchMessages(t, raw.recvSkipKA())
 		if len(got) != 2 || got[1][0] != 21 || time.Since(start) != 0 {
 			t.Fatalf("express: %d messages after %v", len(got), time.Since(start))
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}
+
+// TestSendPut: messages given as a head and payload (SendPut) go out as the same bytes as the
+// same messages sent whole, batched with them in order, and fragmented when too large.
+func TestSendPut(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		tr, _, _, raw := pipeTransport(t, testConfig(t, "a1"), testConfig(t, "b2"), tcpMTU)
+		jam(t, tr)
+		var want [][]byte
+		var sends []func() error
+		for i, n := range []int{0, 1, 8, 300, 2000, 70_000, 8, 5} {
+			qos := wire.NewNetQoS(wire.PriorityDataLow, wire.CongestionBlock, false)
+			m := push("put/head", pattern(n, byte(i)), qos)
+			if i%3 == 1 {
+				m.Push.Body.Put.Encoding.ID = 7
+				m.Push.Body.Put.HasAttachment, m.Push.Body.Put.Attachment = true, []byte("att")
+			}
+			enc, err := m.Append(nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, enc)
+			if i%2 == 0 {
+				sends = append(sends, func() error { return tr.Send(m, wire.Reliable) })
+				continue
+			}
+			head, err := wire.AppendPutHead(nil, &m.Push)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sends = append(sends, func() error { return tr.SendPut(head, m.Push.Body.Put.Payload, qos, wire.Reliable) })
+		}
+		errs := make(chan error, 1)
+		go func() { // the fragments need the pipe drained
+			for _, send := range sends {
+				if err := send(); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+		drain(t, raw, memQueueLen+2)
+		var got [][]byte
+		var frag []byte
+		for len(got) < len(want) {
+			it := wire.NewBatchIter(raw.recvSkipKA())
+			for k := it.Next(); k != wire.BatchDone; k = it.Next() {
+				switch {
+				case k == wire.BatchNetwork:
+					got = append(got, bytes.Clone(it.Raw()))
+				case k == wire.BatchTransport && it.Transport().ID == wire.TransportIDFragment:
+					f := &it.Transport().Fragment
+					frag = append(frag, f.Payload...)
+					if !f.More {
+						got, frag = append(got, frag), nil
+					}
+				}
+			}
+			if it.Err() != nil {
+				t.Fatal(it.Err())
+			}
+		}
+		for i := range want {
+			if !bytes.Equal(got[i], want[i]) {
+				t.Fatalf("message %d: got %d bytes, want %d", i, len(got[i]), len(want[i]))
+			}
+		}
+		if err := <-errs; err != nil {
+			t.Fatal(err)
 		}
 		tr.Abort()
 		<-tr.Done()
