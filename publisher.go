@@ -48,8 +48,11 @@ func (s *Session) DeclarePublisher(key string, opts ...PublisherOption) (*Publis
 	if err := c.encoding.check(); err != nil {
 		return nil, err
 	}
-	p := &Publisher{s: s, key: ke, rel: c.reliability, route: s.rt.NewPublisherRoute(ke),
+	p := &Publisher{s: s, key: ke, rel: c.reliability,
 		def: putConfig{encoding: c.encoding, priority: c.priority, cc: c.cc, express: c.express}}
+	if p.route, err = s.rt.NewPutRoute(ke, p.def.template()); err != nil {
+		return nil, err
+	}
 	if err := s.register(p); err != nil {
 		return nil, err
 	}
@@ -67,9 +70,24 @@ func (s *Session) DeclarePublisher(key string, opts ...PublisherOption) (*Publis
 func (p *Publisher) Key() string { return p.key.String() }
 
 // Put publishes payload (see Session.Put).
+//
+// A Put without options, on a session that does not add timestamps, is sent with the
+// publisher's message head encoded once per route (see routing.NewPutRoute) when every
+// destination is a remote node.
 func (p *Publisher) Put(ctx context.Context, payload []byte, opts ...PutOption) error {
 	if p.closed.Load() {
 		return ErrClosed
+	}
+	if len(opts) == 0 && !p.s.stamp {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if p.s.isClosed() {
+			return ErrClosed
+		}
+		if sent, err := p.s.rt.PublishPut(p.route, payload, wire.Reliability(p.rel)); sent || err != nil {
+			return closedErr(err)
+		}
 	}
 	c := p.def
 	for _, o := range opts {

@@ -118,6 +118,18 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 	return closedErr(err)
 }
 
+// template returns the Push (of a Put, without key or payload) of a publication with c.
+func (c *putConfig) template() *wire.Push {
+	p := &wire.Push{QoS: wire.NewNetQoS(c.priority, c.cc, c.express)}
+	p.Body.ID = wire.DataIDPut
+	b := &p.Body.Put
+	b.Encoding.ID = c.encoding.id
+	if c.encoding.schema != "" {
+		b.Encoding.HasSchema, b.Encoding.Schema = true, []byte(c.encoding.schema)
+	}
+	return p
+}
+
 // readOnlyBytes returns the bytes of str without copying them. The encoders that read them
 // never write to them.
 func readOnlyBytes(str string) []byte {

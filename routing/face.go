@@ -42,7 +42,8 @@ type Face struct {
 	kind   faceKind
 	info   FaceInfo
 	sender Sender
-	slot   int // index in snapshot.faces (remote faces only)
+	puts   PutSender // sender, if it is one
+	slot   int       // index in snapshot.faces (remote faces only)
 
 	// Expression ids, readable without lock by the data path; written under r.mu.
 	remoteIDs idTable // ids the remote declared (wire mapping "sender" in its messages)
@@ -50,9 +51,6 @@ type Face struct {
 
 	closed atomic.Bool
 	failed atomic.Pointer[LimitError]
-	// spare is a Sample for delivering this face's publications to local subscribers, taken
-	// and put back by the data path (see sendRoute); nil while in use.
-	spare atomic.Pointer[Sample]
 
 	c faceCtl // control state, guarded by r.mu
 

@@ -114,15 +114,19 @@ func bestExpr(d *Face, s string, full []byte) wire.WireExpr {
 // skip the route cache lookup. It is safe for concurrent use; create it with
 // Router.NewPublisherRoute and publish with Router.PublishRoute.
 type PublisherRoute struct {
-	key keyexpr.KeyExpr
-	kb  []byte
-	c   atomic.Pointer[genRoute]
+	key  keyexpr.KeyExpr
+	kb   []byte
+	tmpl *wire.Push // the Put that PublishPut sends (see NewPutRoute); nil for none
+	c    atomic.Pointer[genRoute]
 }
 
 // genRoute is a route computed under a route cache generation.
 type genRoute struct {
 	gen uint64
 	rt  *route
+	// heads holds, for each of rt.dests, the head of the PublisherRoute's template Put towards
+	// it (see wire.AppendPutHead); nil when PublishPut cannot send along rt (see putHeads).
+	heads [][]byte
 }
 
 // NewPublisherRoute returns a route handle for publications on key.
@@ -162,14 +166,24 @@ func (r *Router) PublishMessage(pr *PublisherRoute, m *wire.NetworkMessage, rel 
 	if strings.IndexByte(pr.key.String(), '*') >= 0 {
 		return r.Publish(pr.key, &m.Push, rel)
 	}
+	gr := r.publisherRoute(pr)
+	r.sendRoute(r.local, gr.rt, m, rel)
+	return nil
+}
+
+// publisherRoute returns pr's route under the current route cache generation, computing it
+// (and its Put heads) after a change.
+func (r *Router) publisherRoute(pr *PublisherRoute) *genRoute {
 	g := r.routes.gen.Load() // before reading the index: see routeCache
 	gr := pr.c.Load()
 	if gr == nil || gr.gen != g {
 		sc := getScratch()
 		gr = &genRoute{gen: g, rt: r.cachedRoute(sc, pr.key, pr.kb, g, false)}
 		putScratch(sc)
+		if pr.tmpl != nil {
+			gr.heads = r.putHeads(pr.tmpl, gr.rt)
+		}
 		pr.c.Store(gr)
 	}
-	r.sendRoute(r.local, gr.rt, m, rel, nil)
-	return nil
+	return gr
 }

@@ -66,7 +66,6 @@ func New(cfg Config) *Router {
 	}
 	r := &Router{cfg: cfg, log: cfg.Logger}
 	r.local = &Face{r: r, kind: kindLocal, slot: -1, info: FaceInfo{ZID: cfg.ZID, WhatAmI: wire.Peer}}
-	r.local.spare.Store(new(Sample))
 	r.local.c.init()
 	r.routes.init()
 	for k := range r.keys {
@@ -132,7 +131,7 @@ func (r *Router) OpenFace(info FaceInfo, s Sender) (*Face, error) {
 		return nil, fmt.Errorf("routing: open face: nil Sender")
 	}
 	f := &Face{r: r, kind: kind, info: info, sender: s, pending: make(map[uint32]*branch)}
-	f.spare.Store(new(Sample))
+	f.puts, _ = s.(PutSender)
 	f.c.init()
 	r.mu.Lock()
 	if r.closed {
