@@ -18,8 +18,10 @@ type PeerHandler interface {
 	// HandleNetwork is called for each network message, from the transport's reader
 	// goroutine, in the order the peer sent them on each channel. msg and every slice in it
 	// (payloads, key suffixes, attachments) alias the receive buffer and are valid only
-	// during the call: copy what must outlive it. rel is the reliability of the channel it
-	// came on. A slow HandleNetwork holds back the transport's reader (and the peer's sender,
+	// during the call: copy what must outlive it. HandleNetwork must leave msg as it got it
+	// (it may change it during the call and restore it): the next message is decoded into
+	// the same one, updating only what differs from it. rel is the reliability of the
+	// channel it came on. A slow HandleNetwork holds back the transport's reader (and the peer's sender,
 	// through TCP flow control), not other transports.
 	HandleNetwork(msg *wire.NetworkMessage, rel wire.Reliability)
 	// TransportDown is called once, after the last HandleNetwork, when the transport is gone.

@@ -37,7 +37,9 @@ func (k BatchItem) String() string {
 // BatchHeader and decompression): transport message by transport message and, inside each
 // Frame, network message by network message, decoding each exactly once and allocating nothing
 // for Frames of Push/Put and the like. Everything it returns aliases the batch and is valid until
-// the next call to Next or Reset.
+// the next call to Next or Reset. The caller must not change what Network returns (or must
+// restore it before calling Next): a Push that repeats the previous one's head (a publisher's
+// stream) is decoded by updating only what differs.
 //
 // It follows Rust's receive loop: at a transport position it reads a Frame header, or else one
 // whole transport message; inside a Frame it reads network messages until the next byte is not
@@ -63,6 +65,7 @@ type BatchIter struct {
 	fh      FrameHeader
 	nm      NetworkMessage
 	tm      TransportMessage
+	rep     repeatHead // the last plain Push's head: see NetworkMessage.decode
 }
 
 // NewBatchIter returns an iterator over batch.
@@ -88,7 +91,7 @@ func (it *BatchIter) Next() BatchItem {
 	p := it.b[it.off:]
 	if it.inFrame {
 		if IsNetworkID(p[0]) {
-			n, err := it.nm.Decode(p)
+			n, err := it.nm.decode(p, &it.rep)
 			if err != nil {
 				return it.fail(err)
 			}

@@ -32,7 +32,21 @@ func DecodeNetwork(b []byte) (NetworkMessage, int, error) {
 // it used. It overwrites the field named by the new ID and zeroes the one named by the old ID.
 // Decoding a Push of a Put allocates nothing. After an error the content of m is unspecified
 // (but still holds at most one kind).
-func (m *NetworkMessage) Decode(b []byte) (int, error) {
+func (m *NetworkMessage) Decode(b []byte) (int, error) { return m.decode(b, nil) }
+
+// decode is Decode. With rep (a BatchIter's), a Push whose head is rep's is decoded by
+// comparing bytes (see Push.repeat), and rep records the head of each plain Push decoded (it
+// is forgotten when anything else is): m must hold what the last decode into it left there.
+func (m *NetworkMessage) decode(b []byte, rep *repeatHead) (int, error) {
+	if rep != nil {
+		if rep.n > 0 && (m.ID == NetIDPush || m.ID == 0) {
+			if n := m.Push.repeat(b, rep); n > 0 {
+				m.ID = NetIDPush
+				return n, nil
+			}
+		}
+		rep.n = 0
+	}
 	r := newRd(b, "NetworkMessage")
 	h, err := r.u8("header")
 	if err != nil {
@@ -49,7 +63,7 @@ func (m *NetworkMessage) Decode(b []byte) (int, error) {
 	r.msg = id.String()
 	switch id {
 	case NetIDPush:
-		if r.pushPlain(&m.Push, h) {
+		if r.pushPlain(&m.Push, h, rep) {
 			return r.off, nil
 		}
 		err = r.push(&m.Push, h)

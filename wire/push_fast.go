@@ -70,7 +70,7 @@ func (m *Push) appendPlain(b []byte) ([]byte, error) {
 // most a QoS, the common publication, without the general decoder's bookkeeping. It reports
 // false, with r.off unchanged and m untouched, for anything else (or anything wrong): the
 // general decoder then decodes it, or reports the error.
-func (r *rd) pushPlain(m *Push, h byte) bool {
+func (r *rd) pushPlain(m *Push, h byte, rep *repeatHead) bool {
 	b, off := r.b, r.off
 	scope, n := zintAt(b, off)
 	if n <= 0 || scope > netMaxU16 {
@@ -78,12 +78,14 @@ func (r *rd) pushPlain(m *Push, h byte) bool {
 	}
 	off += n
 	var suffix []byte
+	sufOff := 0
 	if h&netFlagN != 0 {
 		l, n := zintAt(b, off)
 		if n <= 0 || l > MaxKeySuffixLen || l > uint64(len(b)-off-n) {
 			return false
 		}
 		off += n
+		sufOff = off
 		suffix = b[off : off+int(l) : off+int(l)]
 		off += int(l)
 		if !utf8.Valid(suffix) {
@@ -120,11 +122,18 @@ func (r *rd) pushPlain(m *Push, h byte) bool {
 		}
 		enc, off = v>>1, off+n
 	}
+	headLen := off - r.off + 1 // from the header byte, read before the call
 	l, n := zintAt(b, off)
 	if n <= 0 || l > MaxPayloadLen || l > uint64(len(b)-off-n) {
 		return false
 	}
 	off += n
+	if rep != nil && headLen <= len(rep.head) {
+		start := r.off - 1
+		rep.n = copy(rep.head[:], b[start:start+headLen])
+		rep.sufOff, rep.sufLen = sufOff-start, len(suffix)
+		rep.scope, rep.mapping, rep.qos, rep.enc = uint16(scope), mappingOf(h&netFlagM != 0), qos, uint16(enc)
+	}
 	var payload []byte
 	if l > 0 {
 		payload = b[off : off+int(l) : off+int(l)]
@@ -167,4 +176,46 @@ func (m *Push) plainHeld() bool {
 func (d *Del) isZero() bool {
 	return !d.HasTimestamp && d.Timestamp == Timestamp{} && !d.HasSourceInfo && d.SourceInfo == SourceInfo{} &&
 		!d.HasAttachment && d.Attachment == nil && d.Exts == nil
+}
+
+// repeatHead is the head of the last plain Push decoded into a message (its bytes up to the
+// payload's length, see AppendPutHead) and what they decode to. A publisher's stream repeats
+// the same head: BatchIter decodes the next Push with those very bytes by comparing them
+// (see repeat), instead of parsing them again.
+type repeatHead struct {
+	n              int // head length; 0 for none
+	head           [32]byte
+	sufOff, sufLen int // the suffix's place in head
+	scope          uint16
+	mapping        Mapping
+	qos            NetQoS
+	enc            uint16
+}
+
+// repeat decodes from b a Push whose head is rep's into m, which holds the last one decoded
+// with that head (or is zero), and returns its length; 0 when b does not start with rep's
+// head followed by a valid payload.
+func (m *Push) repeat(b []byte, rep *repeatHead) int {
+	hl := rep.n
+	if hl == 0 || len(b) <= hl || string(b[:hl]) != string(rep.head[:hl]) {
+		return 0
+	}
+	l, n := zintAt(b, hl)
+	if n <= 0 || l > MaxPayloadLen || l > uint64(len(b)-hl-n) {
+		return 0
+	}
+	off := hl + n
+	var suffix, payload []byte
+	if rep.sufLen > 0 {
+		suffix = b[rep.sufOff : rep.sufOff+rep.sufLen : rep.sufOff+rep.sufLen]
+	}
+	if l > 0 {
+		payload = b[off : off+int(l) : off+int(l)]
+	}
+	m.WireExpr = WireExpr{Scope: rep.scope, Suffix: suffix, Mapping: rep.mapping}
+	m.QoS = rep.qos
+	m.Body.ID = DataIDPut
+	m.Body.Put.Encoding.ID = rep.enc
+	m.Body.Put.Payload = payload
+	return off + int(l)
 }
