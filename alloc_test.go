@@ -14,18 +14,26 @@ func TestPublishDeliverZeroAlloc(t *testing.T) {
 	}
 	a, b := pair(t)
 	got := make(chan struct{}, 1)
+	stop := make(chan struct{}) // closed first on the way out: callbacks stop waiting
+	signal := func(c chan struct{}) {
+		select {
+		case c <- struct{}{}:
+		case <-stop:
+		}
+	}
 	sub, err := a.DeclareSubscriber("alloc/**", func(s Sample) {
 		if len(s.Payload) != 8 {
 			panic("bad sample")
 		}
-		got <- struct{}{}
+		signal(got)
 	})
 	must(t, err)
 	defer sub.Close()
 	local := make(chan struct{}, 1)
-	lsub, err := b.DeclareSubscriber("alloc/**", func(Sample) { local <- struct{}{} })
+	lsub, err := b.DeclareSubscriber("alloc/**", func(Sample) { signal(local) })
 	must(t, err)
 	defer lsub.Close()
+	defer close(stop)
 	pub, err := b.DeclarePublisher("alloc/x", WithCongestionControl(CongestionControlBlock))
 	must(t, err)
 	ctx := context.Background()

@@ -101,13 +101,13 @@ func (c *ChanSubscriber) Key() string { return c.key }
 func (c *ChanSubscriber) Stats() SubscriberStats { return c.st.snapshot() }
 
 // onSample copies a routed publication and sends it.
-func (c *ChanSubscriber) onSample(rs *routing.Sample) {
+func (c *ChanSubscriber) onSample(rs routing.Sample) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
 		return
 	}
-	s := viewSample(rs, &c.names) // then owned copies of what aliases the message
+	s := viewSample(&rs, &c.names) // then owned copies of what aliases the message
 	if s.Kind == SampleKindPut {
 		s.Payload = bytes.Clone(s.Payload)
 		if s.Payload == nil {

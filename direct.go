@@ -32,28 +32,32 @@ type directSink struct {
 	mu     sync.Mutex
 	fn     func(Sample)
 	names  interner // guarded by mu
+	s      Sample   // the sample being delivered; guarded by mu
 	closed atomic.Bool
 	st     *subCounters
 	sess   *apiCounters
 	onErr  func(v any)
 }
 
-// deliver calls the callback with the publication of rsm.
-func (d *directSink) deliver(rsm *routing.Sample) {
-	d.st.received.Add(1)
-	if d.closed.Load() {
-		return
-	}
+// deliver calls the callback with the publication of rs. The subscriber's counters are only
+// written here, under mu, so they are counted without atomic additions.
+func (d *directSink) deliver(rs routing.Sample) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	inc(&d.st.received)
 	if d.closed.Load() {
 		return
 	}
-	d.call(viewSample(rsm, &d.names))
+	viewSampleInto(&d.s, &rs, &d.names)
+	d.call()
+	d.s = Sample{} // drop the references to the message
 }
 
-// call runs the callback, recovering and counting a panic. Called with d.mu held.
-func (d *directSink) call(s Sample) {
+// inc adds one to a counter that has a single writer at a time (the holder of a lock).
+func inc(c *atomic.Uint64) { c.Store(c.Load() + 1) }
+
+// call runs the callback on d.s, recovering and counting a panic. Called with d.mu held.
+func (d *directSink) call() {
 	defer func() {
 		if v := recover(); v != nil {
 			d.st.panics.Add(1)
@@ -63,8 +67,8 @@ func (d *directSink) call(s Sample) {
 			}
 		}
 	}()
-	d.fn(s)
-	d.st.delivered.Add(1)
+	d.fn(d.s)
+	inc(&d.st.delivered)
 	d.sess.samplesDelivered.Add(1)
 }
 
@@ -72,8 +76,15 @@ func (d *directSink) call(s Sample) {
 // Attachment alias the message (valid while it is); Key and the encoding's schema are
 // interned in names.
 func viewSample(rs *routing.Sample, names *interner) Sample {
+	var s Sample
+	viewSampleInto(&s, rs, names)
+	return s
+}
+
+// viewSampleInto is viewSample writing into s.
+func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) {
 	p := rs.Push
-	s := Sample{
+	*s = Sample{
 		Key:               names.getString(rs.Key.String()),
 		Priority:          p.QoS.Priority(),
 		CongestionControl: p.QoS.CongestionControl(),
@@ -105,5 +116,4 @@ func viewSample(rs *routing.Sample, names *interner) Sample {
 			s.Attachment = []byte{}
 		}
 	}
-	return s
 }

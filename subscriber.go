@@ -65,12 +65,12 @@ func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...Subscri
 	if err != nil {
 		return nil, err
 	}
-	var deliver func(*routing.Sample)
+	var deliver func(routing.Sample)
 	if d := sub.d; d != nil {
 		deliver = d.deliver
 	} else {
 		q := sub.q
-		deliver = func(rsm *routing.Sample) { q.pushSample(rsm.Key.String(), rsm.Push, rsm.Reliability) }
+		deliver = func(rsm routing.Sample) { q.pushSample(rsm.Key.String(), rsm.Push, rsm.Reliability) }
 	}
 	rs, err := s.rt.DeclareSubscriber(ke, deliver)
 	if err != nil {

@@ -38,7 +38,7 @@ type pushFixture struct {
 func newPushFixture(t testing.TB, nOut int) *pushFixture {
 	x := &pushFixture{r: New(Config{})}
 	r := x.r
-	if _, err := r.DeclareSubscriber(ke(t, "cluster/**"), func(s *Sample) {
+	if _, err := r.DeclareSubscriber(ke(t, "cluster/**"), func(s Sample) {
 		if len(s.Push.Body.Put.Payload) == 2 {
 			x.local.Add(1)
 		}

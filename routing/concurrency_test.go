@@ -92,7 +92,7 @@ func TestConcurrentTraffic(t *testing.T) {
 	r := New(Config{})
 	defer r.Close()
 	var delivered atomic.Int64
-	_, _ = r.DeclareSubscriber(ke(t, "k/**"), func(*Sample) { delivered.Add(1) })
+	_, _ = r.DeclareSubscriber(ke(t, "k/**"), func(Sample) { delivered.Add(1) })
 	_, _ = r.DeclareQueryable(ke(t, "k/**"), false, func(q *Query) {
 		_ = q.Reply(replyPut(q.Key.String(), "v"))
 		q.Finish()
@@ -135,7 +135,7 @@ func TestConcurrentTraffic(t *testing.T) {
 	go func() {
 		defer wg.Done()
 		for j := range 200 {
-			s, _ := r.DeclareSubscriber(ke(t, fmt.Sprintf("k/%d", j%5)), func(*Sample) {})
+			s, _ := r.DeclareSubscriber(ke(t, fmt.Sprintf("k/%d", j%5)), func(Sample) {})
 			_ = r.Publish(ke(t, "k/1"), putPush("y"), wire.Reliable)
 			_ = r.Get(ke(t, "k/1"), getReq(wire.QueryTargetAll, wire.ConsolidationNone, ""), GetHandler{})
 			_ = s.Undeclare()

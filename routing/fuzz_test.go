@@ -33,7 +33,7 @@ func FuzzHandle(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := New(Config{Limits: Limits{MaxKeyExprs: 8, MaxDeclarations: 8, MaxTokens: 8, MaxInterests: 8, MaxPendingQueries: 8}})
 		defer r.Close()
-		_, _ = r.DeclareSubscriber(ke(t, "**"), func(*Sample) {})
+		_, _ = r.DeclareSubscriber(ke(t, "**"), func(Sample) {})
 		_, _ = r.DeclareQueryable(ke(t, "cluster/**"), true, func(q *Query) {
 			_ = q.Reply(replyPut(q.Key.String(), "v"))
 			q.Finish()

@@ -163,7 +163,7 @@ type subRecorder struct {
 	got []string // "key=payload" (or "key!del")
 }
 
-func (s *subRecorder) fn(smp *Sample) {
+func (s *subRecorder) fn(smp Sample) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if smp.Push.Body.ID == wire.DataIDDel {

@@ -197,7 +197,7 @@ func TestLivelinessGetEnds(t *testing.T) {
 func TestAnswerRustLivelinessGet(t *testing.T) {
 	r := New(Config{})
 	_, _ = r.DeclareToken(ke(t, "group/me"))
-	_, _ = r.DeclareSubscriber(ke(t, "group/**"), func(*Sample) {})
+	_, _ = r.DeclareSubscriber(ke(t, "group/**"), func(Sample) {})
 	a, as := openFace(t, r, wire.Peer, 1) // told: keyexpr 1 "group", sub, keyexpr 2 "group/me", token
 	b, _ := finalPeer(t, r, 2)
 	handle(t, r, b, "9e 21 08 66 01 00 07 <group/b>") // another peer's token: not ours to tell
@@ -233,7 +233,7 @@ func TestMatchingStatus(t *testing.T) {
 	if g := take(); len(g) != 1 || !g[0] {
 		t.Fatalf("after a remote subscriber: %v", g)
 	}
-	s, _ := r.DeclareSubscriber(ke(t, "cluster/*/42"), func(*Sample) {})
+	s, _ := r.DeclareSubscriber(ke(t, "cluster/*/42"), func(Sample) {})
 	r.CloseFace(a)
 	if g := take(); len(g) != 0 || !r.Matching(k, MatchSubscribers) {
 		t.Fatalf("the local subscriber still matches: %v", g)
@@ -243,7 +243,7 @@ func TestMatchingStatus(t *testing.T) {
 		t.Fatalf("after the last one: %v", g)
 	}
 	_ = l.Undeclare()
-	_, _ = r.DeclareSubscriber(k, func(*Sample) {})
+	_, _ = r.DeclareSubscriber(k, func(Sample) {})
 	if g := take(); len(g) != 0 {
 		t.Fatalf("undeclared listener called: %v", g)
 	}

@@ -14,7 +14,7 @@ type Subscriber struct {
 	r          *Router
 	key        keyexpr.KeyExpr
 	id         uint32
-	fn         func(*Sample)
+	fn         func(Sample)
 	e          *subEntry
 	undeclared atomic.Bool
 }
@@ -25,7 +25,8 @@ func (s *Subscriber) Key() keyexpr.KeyExpr { return s.key }
 // ID returns the subscriber's entity id (unique among the router's local entities).
 func (s *Subscriber) ID() uint32 { return s.id }
 
-// DeclareSubscriber declares a local subscriber on key. fn is called synchronously, on the
+// DeclareSubscriber declares a local subscriber on key. fn is called synchronously (its Sample
+// describes a publication that is valid only during the call), on the
 // goroutine that routes the publication (a transport reader, or the caller of Publish), for
 // every publication whose key intersects key, local ones included; calls for different
 // publications may run concurrently (the root package serialises them per subscriber if it
@@ -33,7 +34,7 @@ func (s *Subscriber) ID() uint32 { return s.id }
 // is recovered and counted. The subscription is declared to every peer and router (one
 // declaration per key, whatever the number of local subscribers on it) and to the clients
 // whose interests match.
-func (r *Router) DeclareSubscriber(key keyexpr.KeyExpr, fn func(*Sample)) (*Subscriber, error) {
+func (r *Router) DeclareSubscriber(key keyexpr.KeyExpr, fn func(Sample)) (*Subscriber, error) {
 	if key.IsZero() {
 		return nil, ErrZeroKey
 	}

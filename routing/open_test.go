@@ -45,7 +45,7 @@ func TestOpenPeerNothingDeclared(t *testing.T) {
 
 func TestOpenClientAndRouter(t *testing.T) {
 	r := New(Config{})
-	if _, err := r.DeclareSubscriber(ke(t, "**"), func(*Sample) {}); err != nil {
+	if _, err := r.DeclareSubscriber(ke(t, "**"), func(Sample) {}); err != nil {
 		t.Fatal(err)
 	}
 	_, cs := openFace(t, r, wire.Client, 1)
@@ -62,8 +62,8 @@ func TestDeclarationsFollowAfterOpen(t *testing.T) {
 	r := New(Config{})
 	_, s := openFace(t, r, wire.Peer, 1)
 	s.take()
-	a, _ := r.DeclareSubscriber(ke(t, "a/b"), func(*Sample) {})
-	b, _ := r.DeclareSubscriber(ke(t, "a/b"), func(*Sample) {})
+	a, _ := r.DeclareSubscriber(ke(t, "a/b"), func(Sample) {})
+	b, _ := r.DeclareSubscriber(ke(t, "a/b"), func(Sample) {})
 	q, _ := r.DeclareQueryable(ke(t, "a/*"), false, func(*Query) {})
 	tok, _ := r.DeclareToken(ke(t, "a/b"))
 	eqStrings(t, "declarations", s.take(), hexes(
@@ -96,8 +96,8 @@ func TestDeclKeyUsesTheRemoteID(t *testing.T) {
 	s.take()
 	// The Rust peer declares "cluster" as its id 1 (its own mapping).
 	handle(t, r, f, "9e 21 08 20 01 00 07 <cluster>", "9e 21 08 62 01 01 03 </**>", "be 00 21 08 1a")
-	_, _ = r.DeclareSubscriber(ke(t, "cluster/*"), func(*Sample) {})
-	_, _ = r.DeclareSubscriber(ke(t, "cluster/x/**"), func(*Sample) {})
+	_, _ = r.DeclareSubscriber(ke(t, "cluster/*"), func(Sample) {})
+	_, _ = r.DeclareSubscriber(ke(t, "cluster/x/**"), func(Sample) {})
 	eqStrings(t, "declarations", s.take(), hexes(
 		"9e 21 08 22 01 01 02 </*>",        // (1, "/*", M=0): the receiver's id
 		"9e 21 08 20 02 00 09 <cluster/x>", // id 2: the smallest free in both directions
@@ -173,7 +173,7 @@ func TestClosedRouter(t *testing.T) {
 	if err := r.Get(ke(t, "a"), getReq(0, 0, ""), GetHandler{}); err != ErrClosed {
 		t.Fatalf("Get: %v", err)
 	}
-	if _, err := r.DeclareSubscriber(ke(t, "a"), func(*Sample) {}); err != ErrClosed {
+	if _, err := r.DeclareSubscriber(ke(t, "a"), func(Sample) {}); err != ErrClosed {
 		t.Fatalf("DeclareSubscriber: %v", err)
 	}
 	if _, err := r.OpenFace(FaceInfo{ZID: zid(2), WhatAmI: wire.Peer}, &fakeSender{}); err != ErrClosed {

@@ -32,7 +32,7 @@ func (r *Router) routePush(src *Face, m *wire.NetworkMessage, rel wire.Reliabili
 				putScratch(sc)
 				e.rt.Store(gr)
 			}
-			r.sendRoute(src, gr.rt, m, rel, nil)
+			r.sendRoute(src, gr.rt, m, rel)
 			return
 		}
 	}
@@ -62,7 +62,7 @@ func (r *Router) routePush(src *Face, m *wire.NetworkMessage, rel wire.Reliabili
 			rt = r.scratchRoute(sc, ke, kb)
 		}
 	}
-	r.sendRoute(src, rt, m, rel, sc)
+	r.sendRoute(src, rt, m, rel)
 	putScratch(sc)
 }
 
@@ -102,7 +102,7 @@ func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability
 	m := &sc.out
 	m.ID = wire.NetIDPush
 	m.Push = *p
-	r.sendRoute(r.local, rt, m, rel, sc)
+	r.sendRoute(r.local, rt, m, rel)
 	putScratch(sc)
 	return nil
 }
@@ -111,9 +111,8 @@ func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability
 // peer rules allow (never back to src; from a peer or router only to clients), to rt's blind
 // faces when src is south, and to rt's local subscribers (local publications included).
 // m.Push's wire expression, node id, extensions and timestamp flag are changed for the copies
-// sent and restored before local delivery. sc may be nil: a scratch is then taken only for
-// local delivery.
-func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wire.Reliability, sc *scratch) {
+// sent and restored before local delivery.
+func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wire.Reliability) {
 	r.st.pushesRouted.Add(1)
 	south := src.south()
 	var blind []*Face
@@ -161,32 +160,9 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 		p.WireExpr, p.NodeID, p.Exts, p.HasTimestamp = we, node, exts, hasTS
 	}
 	if len(rt.locals) > 0 {
-		// The Sample handed to callbacks: sc's, else the source face's spare (one reader per
-		// face takes it without contention), else a pooled scratch's.
-		var s *Sample
-		var spare, own bool
-		switch {
-		case sc != nil:
-			s = &sc.sample
-		default:
-			if s = src.spare.Swap(nil); s != nil {
-				spare = true
-			} else {
-				sc, own = getScratch(), true
-				s = &sc.sample
-			}
-		}
-		*s = Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src}
+		s := Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src}
 		for _, sub := range rt.locals {
 			r.deliver(sub, s)
-		}
-		switch {
-		case spare:
-			*s = Sample{}
-			src.spare.Store(s)
-		case own:
-			*s = Sample{}
-			scratchPool.Put(sc)
 		}
 	}
 }
@@ -230,7 +206,7 @@ func (r *Router) send(d *Face, m *wire.NetworkMessage, rel wire.Reliability) {
 }
 
 // deliver calls a local subscriber's callback, recovering a panic.
-func (r *Router) deliver(sub *Subscriber, s *Sample) {
+func (r *Router) deliver(sub *Subscriber, s Sample) {
 	defer r.recoverCallback()
 	if sub.undeclared.Load() {
 		return

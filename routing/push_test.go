@@ -139,7 +139,7 @@ func TestPushNotDeliveredAfterCloseOrUndeclare(t *testing.T) {
 
 func TestCallbackPanicRecovered(t *testing.T) {
 	r := New(Config{})
-	_, _ = r.DeclareSubscriber(ke(t, "k"), func(*Sample) { panic("boom") })
+	_, _ = r.DeclareSubscriber(ke(t, "k"), func(Sample) { panic("boom") })
 	ok := &subRecorder{}
 	_, _ = r.DeclareSubscriber(ke(t, "k"), ok.fn)
 	_ = r.Publish(ke(t, "k"), putPush("x"), wire.Reliable)

@@ -144,7 +144,7 @@ func TestRoutingMatchesModel(t *testing.T) {
 			case 2: // a local subscriber
 				key := rapid.SampledFrom(propSubKeys).Draw(t, "key")
 				n := new(int)
-				s, err := r.DeclareSubscriber(ke(t, key), func(*Sample) { *n++ })
+				s, err := r.DeclareSubscriber(ke(t, key), func(Sample) { *n++ })
 				if err != nil {
 					t.Fatal(err)
 				}

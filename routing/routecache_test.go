@@ -87,7 +87,7 @@ func TestRouteCacheNeverStale(t *testing.T) {
 func TestRouteCacheBounded(t *testing.T) {
 	r := New(Config{})
 	var n atomic.Int64
-	if _, err := r.DeclareSubscriber(ke(t, "flood/**"), func(*Sample) { n.Add(1) }); err != nil {
+	if _, err := r.DeclareSubscriber(ke(t, "flood/**"), func(Sample) { n.Add(1) }); err != nil {
 		t.Fatal(err)
 	}
 	const keys = 3 * maxRouteCacheKeys
@@ -160,7 +160,7 @@ func TestRouteCacheConcurrentDeclarations(t *testing.T) {
 		wg.Wait()
 	}()
 	var mine atomic.Int64 // deliveries of the main goroutine's publications
-	fn := func(s *Sample) {
+	fn := func(s Sample) {
 		if string(s.Push.Body.Put.Payload) == "main" {
 			mine.Add(1)
 		}

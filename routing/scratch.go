@@ -19,7 +19,6 @@ type scratch struct {
 	locals []*Subscriber
 	cands  []queryCand
 	out    wire.NetworkMessage
-	sample Sample
 	route  route // the route of a wildcard key
 }
 
@@ -40,7 +39,6 @@ func putScratch(sc *scratch) {
 	clear(sc.route.locals)
 	sc.route = route{dests: sc.route.dests[:0], locals: sc.route.locals[:0]}
 	sc.out.Reset()
-	sc.sample = Sample{}
 	scratchPool.Put(sc)
 }
 

@@ -121,6 +121,8 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 		it = &lk.iter
 	}
 	it.Reset(b)
+	var n uint64 // messages delivered, counted once per batch
+	defer func() { t.stats.rxMessages.Add(n) }()
 	drop := false
 	var rel wire.Reliability
 	for k := it.Next(); k != wire.BatchDone; k = it.Next() {
@@ -139,7 +141,7 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 			}
 		case wire.BatchNetwork:
 			if !drop {
-				t.stats.rxMessages.Add(1)
+				n++
 				t.h.HandleNetwork(it.Network(), rel)
 			}
 		case wire.BatchTransport:
