@@ -73,8 +73,8 @@ func (d *directSink) call() {
 }
 
 // viewSample returns the Sample of a routed publication without copying it: Payload and
-// Attachment alias the message (valid while it is); Key and the encoding's schema are
-// interned in names.
+// Attachment alias the message (valid while it is); Key (unless the route owns it) and the
+// encoding's schema are interned in names.
 func viewSample(rs *routing.Sample, names *interner) Sample {
 	var s Sample
 	viewSampleInto(&s, rs, names)
@@ -85,11 +85,14 @@ func viewSample(rs *routing.Sample, names *interner) Sample {
 func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) {
 	p := rs.Push
 	*s = Sample{
-		Key:               names.getString(rs.Key.String()),
+		Key:               rs.Key.String(),
 		Priority:          p.QoS.Priority(),
 		CongestionControl: p.QoS.CongestionControl(),
 		Express:           p.QoS.Express(),
 		Reliability:       rs.Reliability,
+	}
+	if !rs.KeyOwned {
+		s.Key = names.getString(s.Key)
 	}
 	var ts *wire.Timestamp
 	var hasTS, hasAtt bool

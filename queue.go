@@ -1,6 +1,7 @@
 package zenoh
 
 import (
+	"github.com/gozenoh/zenoh/routing"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -154,10 +155,20 @@ func (q *sampleQueue) commit(s *slot) {
 	q.mu.Unlock()
 }
 
-// pushSample queues a publication delivered by routing.
+// pushSample queues a publication on key.
 func (q *sampleQueue) pushSample(key string, p *wire.Push, rel wire.Reliability) {
+	q.push(key, false, p, rel)
+}
+
+// pushRouted queues a publication delivered by routing.
+func (q *sampleQueue) pushRouted(rs routing.Sample) {
+	q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability)
+}
+
+// push queues a publication on key, kept as it is when keyOwned (immutable), else copied.
+func (q *sampleQueue) push(key string, keyOwned bool, p *wire.Push, rel wire.Reliability) {
 	if s := q.reserve(pushSize(p)); s != nil {
-		s.setPush(key, p, rel, &q.pool)
+		s.setPush(key, keyOwned, p, rel, &q.pool)
 		q.commit(s)
 	}
 }

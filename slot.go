@@ -6,6 +6,7 @@ import (
 
 // slot is one queued sample of a subscriber, in buffers that the queue reuses.
 type slot struct {
+	keyStr     string // the key when it could be kept as it came (immutable); else key holds it
 	key        []byte
 	payload    []byte
 	attachment []byte
@@ -47,8 +48,12 @@ func (s *slot) release(pool *bufPool) {
 }
 
 // setPush copies a publication into s.
-func (s *slot) setPush(key string, p *wire.Push, rel wire.Reliability, pool *bufPool) {
-	s.key = append(s.key[:0], key...)
+func (s *slot) setPush(key string, keyOwned bool, p *wire.Push, rel wire.Reliability, pool *bufPool) {
+	if keyOwned {
+		s.keyStr, s.key = key, s.key[:0]
+	} else {
+		s.keyStr, s.key = "", append(s.key[:0], key...)
+	}
 	s.qos, s.rel = p.QoS, rel
 	s.ts = Timestamp{}
 	switch p.Body.ID {
@@ -78,7 +83,7 @@ func (s *slot) setPush(key string, p *wire.Push, rel wire.Reliability, pool *buf
 
 // setToken fills s with a liveliness change of key.
 func (s *slot) setToken(key string, alive bool) {
-	s.key = append(s.key[:0], key...)
+	s.keyStr, s.key = "", append(s.key[:0], key...)
 	s.payload, s.schema, s.attachment = s.payload[:0], s.schema[:0], s.attachment[:0]
 	s.encID, s.hasAtt, s.ts = 0, false, Timestamp{}
 	s.qos, s.rel = wire.NetQoSDefault, wire.Reliable
@@ -91,8 +96,12 @@ func (s *slot) setToken(key string, alive bool) {
 // sample returns the Sample view of s: Payload and Attachment alias s's buffers; Key and the
 // encoding's schema are interned strings.
 func (s *slot) sample(names *interner) Sample {
+	key := s.keyStr
+	if key == "" {
+		key = names.get(s.key)
+	}
 	out := Sample{
-		Key:               names.get(s.key),
+		Key:               key,
 		Payload:           s.payload,
 		Kind:              s.kind,
 		Encoding:          Encoding{id: s.encID},

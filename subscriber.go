@@ -70,7 +70,7 @@ func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...Subscri
 		deliver = d.deliver
 	} else {
 		q := sub.q
-		deliver = func(rsm routing.Sample) { q.pushSample(rsm.Key.String(), rsm.Push, rsm.Reliability) }
+		deliver = q.pushRouted
 	}
 	rs, err := s.rt.DeclareSubscriber(ke, deliver)
 	if err != nil {

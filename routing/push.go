@@ -15,6 +15,9 @@ type Sample struct {
 	Push        *wire.Push      // the publication: Body is a Put or a Del
 	Reliability wire.Reliability
 	Source      *Face // the face it came from (Router.Local() for local publications)
+	// KeyOwned says Key's text is immutable (a cached route's copy) and may be kept after
+	// the call; otherwise it may alias a buffer that is reused once the call returns.
+	KeyOwned bool
 }
 
 // routePush routes a Push received from remote face src. m.Push's wire expression is changed
@@ -160,7 +163,7 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 		p.WireExpr, p.NodeID, p.Exts, p.HasTimestamp = we, node, exts, hasTS
 	}
 	if len(rt.locals) > 0 {
-		s := Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src}
+		s := Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src, KeyOwned: rt.owned}
 		for _, sub := range rt.locals {
 			r.deliver(sub, s)
 		}

@@ -221,3 +221,24 @@ func TestPublishPutDoesNotAllocate(t *testing.T) {
 		}
 	}
 }
+
+// TestSampleKeyOwned: a publication on a concrete key reaches local subscribers with the
+// cached route's own key (KeyOwned: it may be kept); one on a wildcard key with a key that
+// aliases the routing scratch (not owned).
+func TestSampleKeyOwned(t *testing.T) {
+	r := New(Config{})
+	var got []bool
+	if _, err := r.DeclareSubscriber(ke(t, "a/**"), func(s Sample) { got = append(got, s.KeyOwned) }); err != nil {
+		t.Fatal(err)
+	}
+	f, _ := finalPeer(t, r, 1)
+	for _, k := range []string{"a/b", "a/*"} {
+		if err := r.Publish(ke(t, k), putPush("x"), wire.Reliable); err != nil {
+			t.Fatal(err)
+		}
+	}
+	handle(t, r, f, "7d 00 03 <a/c> 01 01 78", "7d 00 03 <a/*> 01 01 78")
+	if !slices.Equal(got, []bool{true, false, true, false}) {
+		t.Fatalf("KeyOwned: %v", got)
+	}
+}

@@ -19,6 +19,7 @@ type route struct {
 	kb     []byte          // its bytes (owned, for cached routes)
 	dests  []routeDest
 	locals []*Subscriber
+	owned  bool // key and kb are the route's own copies (see buildRoute)
 	// blind is where publications from a south face also go (each face not a destination
 	// already): a set of the snapshot the route was built with (shared, never written).
 	blind *blindSet
@@ -62,7 +63,7 @@ func (r *Router) buildRoute(rt *route, ke keyexpr.KeyExpr, kb []byte, subs []*su
 		}
 		kb = []byte(str)
 	}
-	rt.key, rt.kb = ke, kb
+	rt.key, rt.kb, rt.owned = ke, kb, own
 	rt.dests, rt.locals = rt.dests[:0], rt.locals[:0]
 	for _, e := range subs {
 		if e.face.kind == kindLocal {
