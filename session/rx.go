@@ -132,21 +132,27 @@ func (t *Transport) readError(lk *tlink, err error) error {
 func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 	t.rxMu.Lock()
 	defer t.rxMu.Unlock()
+	defer t.rxCond.Broadcast()
+	n, err := t.walkBatch(lk, b)
+	t.stats.rxMessages.Add(n) // counted once per batch
+	return err
+}
+
+// walkBatch is handleBatch with rxMu held; it returns how many network messages it delivered.
+// (It has no defer, so that handleBatch's few are cheap.)
+func (t *Transport) walkBatch(lk *tlink, b []byte) (n uint64, err error) {
 	if limit := t.rxLimit(lk); len(b)+StreamPrefixLen > limit {
-		return errProto("batch of %d bytes above the negotiated %d", len(b)+StreamPrefixLen, limit)
+		return 0, errProto("batch of %d bytes above the negotiated %d", len(b)+StreamPrefixLen, limit)
 	}
 	rx := &t.rx
 	if rx.bytes > 0 {
 		t.expireReassembly(time.Now())
 	}
-	defer t.rxCond.Broadcast()
 	it := &rx.iter
 	if lk != nil {
 		it = &lk.iter
 	}
 	it.Reset(b)
-	var n uint64 // messages delivered, counted once per batch
-	defer func() { t.stats.rxMessages.Add(n) }()
 	drop := false
 	var rel wire.Reliability
 	for k := it.Next(); k != wire.BatchDone; k = it.Next() {
@@ -155,7 +161,7 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 			fh := it.FrameHeader()
 			ch, err := t.channel(fh.QoS, fh.Reliability, fh.SN)
 			if err != nil {
-				return err
+				return n, err
 			}
 			rel = fh.Reliability
 			t.waitTurn(lk, ch, fh.SN)
@@ -173,21 +179,21 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 			switch m.ID {
 			case wire.TransportIDFragment:
 				if err := t.handleFragment(lk, &m.Fragment); err != nil {
-					return err
+					return n, err
 				}
 			case wire.TransportIDKeepAlive:
 				t.stats.rxKeepAlives.Add(1)
 			case wire.TransportIDClose:
-				return &CloseError{Reason: m.Close.Reason, Remote: true, Session: m.Close.Session}
+				return n, &CloseError{Reason: m.Close.Reason, Remote: true, Session: m.Close.Session}
 			default:
 				t.stats.rxIgnored.Add(1)
 			}
 		}
 	}
 	if err := it.Err(); err != nil {
-		return errProto("%v", err)
+		return n, errProto("%v", err)
 	}
-	return nil
+	return n, nil
 }
 
 // rxLimit is the largest batch the peer may send on lk.

@@ -159,9 +159,9 @@ func (t *Transport) appendCur(q *txQueue, x *txMsg, rel wire.Reliability, tq wir
 // enqueue adds x to its queue. It returns the batch holding it when the caller is to write
 // that batch itself (see takeInline), with wmu held.
 //
-// A message that fits the queue's current batch while no other sender of its priority is
-// in the slow path (waiting for a batch or fragmenting) takes only txMu; the others take
-// the priority's sendMu first, which keeps them, and their fragments, in order.
+// A message that fits the queue's current batch (or a free one) while no other sender of its
+// priority is in the slow path (waiting for a batch or fragmenting) takes only txMu; the
+// others take the priority's sendMu first, which keeps them, and their fragments, in order.
 func (t *Transport) enqueue(x *txMsg, rel wire.Reliability) (inlineWrite, error) {
 	rel &= wire.Reliable
 	qi, tq := 0, wire.TransportQoSDefault
@@ -170,7 +170,7 @@ func (t *Transport) enqueue(x *txMsg, rel wire.Reliability) (inlineWrite, error)
 	}
 	q := &t.queues[qi]
 	t.txMu.Lock()
-	if q.slow == 0 && q.cur != nil {
+	if q.slow == 0 && (q.cur != nil || t.takeFree(q)) {
 		switch err := t.appendCur(q, x, rel, tq); err {
 		case nil:
 			return t.queued(q, x.qos)
