@@ -146,12 +146,13 @@ func (x *txMsg) appendFrame(w *wire.BatchWriter, h *wire.FrameHeader) error {
 // SN) when needed. Called with txMu held and q.cur set; ErrBatchFull means x does not fit.
 func (t *Transport) appendCur(q *txQueue, x *txMsg, rel wire.Reliability, tq wire.TransportQoS) error {
 	w := &q.cur.w
-	err := x.appendTo(w, rel, tq)
-	if err == wire.ErrNewFrame {
-		h := wire.FrameHeader{Reliability: rel, SN: q.sn[rel], QoS: tq}
-		if err = x.appendFrame(w, &h); err == nil {
-			q.sn[rel] = (q.sn[rel] + 1) & t.mask
-		}
+	if w.FrameOpen(rel, tq) {
+		return x.appendTo(w, rel, tq)
+	}
+	h := wire.FrameHeader{Reliability: rel, SN: q.sn[rel], QoS: tq}
+	err := x.appendFrame(w, &h)
+	if err == nil {
+		q.sn[rel] = (q.sn[rel] + 1) & t.mask
 	}
 	return err
 }

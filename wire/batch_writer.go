@@ -132,6 +132,12 @@ func (w *BatchWriter) openFrame(b []byte, h *FrameHeader) {
 	w.frame, w.rel, w.qos = true, h.Reliability, h.QoS
 }
 
+// FrameOpen reports whether a Frame of channel (rel, qos) is open at the end of the batch:
+// whether AppendNetwork and AppendNetworkPut may succeed rather than fail with ErrNewFrame.
+func (w *BatchWriter) FrameOpen(rel Reliability, qos TransportQoS) bool {
+	return w.frame && w.rel == rel && w.qos == qos
+}
+
 // AppendNetwork appends network message m to the open Frame. It fails with ErrNewFrame when no
 // Frame is open or the open one is on another channel (reliability or priority), and with
 // ErrBatchFull when m does not fit.

@@ -45,8 +45,11 @@ func TestPutHeadSameBytes(t *testing.T) {
 		if !errors.Is(e1, e2) || !bytes.Equal(w1.Bytes(), w2.Bytes()) {
 			t.Fatalf("message: %v, % x\nput:     %v, % x", e1, w1.Bytes(), e2, w2.Bytes())
 		}
-		if w2.AppendNetworkPut(head[1:], payload, BestEffort, TransportQoSDefault) != ErrNewFrame {
+		if w2.AppendNetworkPut(head[1:], payload, BestEffort, TransportQoSDefault) != ErrNewFrame || w2.FrameOpen(BestEffort, TransportQoSDefault) {
 			t.Fatal("a Put on another channel went into the open frame")
+		}
+		if e2 == nil && !w2.FrameOpen(Reliable, TransportQoSDefault) {
+			t.Fatal("FrameOpen: no frame after AppendFramePut")
 		}
 	})
 }
