@@ -53,7 +53,7 @@ func errProto(format string, args ...any) *CloseError {
 func (t *Transport) reader(lk *tlink) {
 	defer t.readerDone()
 	lk.rxAt = t.now()
-	lk.SetReadDeadline(t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease))
+	t.armRead(lk)
 	for {
 		b, err := lk.ReadBatch()
 		if err != nil {
@@ -92,21 +92,31 @@ func (t *Transport) reader(lk *tlink) {
 }
 
 // extendLease is called when lk's read deadline passed. Unless the link expired (nothing came
-// for the peer's lease) or its close linger is over, it sets the deadline to when that would
-// happen and reports true: the reader goes on.
+// for the peer's lease) or its close linger is over, it sets the deadline again (see
+// armRead) and reports true: the reader goes on.
 func (t *Transport) extendLease(lk *tlink) bool {
-	now := time.Now()
 	d := t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
 	if la := lk.lingerAt.Load(); la != 0 {
 		if at := time.Unix(0, la); at.Before(d) {
 			d = at
 		}
 	}
-	if !now.Before(d) {
+	if !time.Now().Before(d) {
 		return false
 	}
-	lk.SetReadDeadline(d)
+	t.armRead(lk)
 	return true
+}
+
+// armRead sets lk's read deadline to the peer's lease after its last batch, or to the end of
+// its close linger if that comes first. sendClose sets lingerAt, then the deadline: reading
+// lingerAt after setting ours, either we see it or its deadline comes after ours.
+func (t *Transport) armRead(lk *tlink) {
+	d := t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
+	lk.SetReadDeadline(d)
+	if la := lk.lingerAt.Load(); la != 0 && la < d.UnixNano() {
+		lk.SetReadDeadline(time.Unix(0, la))
+	}
 }
 
 // readError classifies the error that ended a link's reads.
