@@ -59,30 +59,42 @@ func pingPongGo(b *testing.B, subOpts ...zenoh.SubscriberOption) {
 // echo of BenchmarkPingPongTCP runs on its goroutines (the loop goroutine only waits for the
 // end). A round trip is from ping.Put to the pong's callback.
 func BenchmarkPingPongGoChained(b *testing.B) {
+	run := chainedPingPong(b)
+	run(1000, nil) // warm up
+	rtts := make([]time.Duration, 0, max(b.N, 1))
+	b.ReportAllocs()
+	b.ResetTimer()
+	run(b.N, &rtts)
+	b.StopTimer()
+	reportLatency(b, rtts)
+}
+
+// chainedPingPong sets up BenchmarkPingPongGoChained's sessions and returns its run: n round
+// trips, each appended to *rtts unless rtts is nil.
+func chainedPingPong(b *testing.B) func(n int, rtts *[]time.Duration) {
 	a, c := goPair(b)
 	ctx := context.Background()
 	back, err := c.DeclarePublisher("bench/pong", zenoh.WithExpress(true), zenoh.WithCongestionControl(zenoh.CongestionControlBlock))
 	must(b, err)
-	defer back.Close()
+	b.Cleanup(func() { back.Close() })
 	subC, err := c.DeclareSubscriber("bench/ping", func(s zenoh.Sample) { _ = back.Put(ctx, s.Payload) }, zenoh.WithDirect(true))
 	must(b, err)
-	defer subC.Close()
+	b.Cleanup(func() { subC.Close() })
 	ping, err := a.DeclarePublisher("bench/ping", zenoh.WithExpress(true), zenoh.WithCongestionControl(zenoh.CongestionControlBlock))
 	must(b, err)
-	defer ping.Close()
+	b.Cleanup(func() { ping.Close() })
 	payload := make([]byte, 64)
 	// The callback and the loop goroutine hand over through done (and the network, which the
-	// memory model does not count): the shared state is atomic.
+	// memory model does not count): the shared state is atomic, or handed over by done.
 	var (
-		start  atomic.Int64 // time.Now().UnixNano() of the ping in flight
-		left   atomic.Int64
-		record atomic.Bool
-		rtts   []time.Duration // the callback's; read by the loop after done
-		done   = make(chan struct{}, 1)
+		start atomic.Int64 // time.Now().UnixNano() of the ping in flight
+		left  atomic.Int64
+		rec   atomic.Pointer[[]time.Duration] // where the callback records, if anywhere
+		done  = make(chan struct{}, 1)
 	)
 	subA, err := a.DeclareSubscriber("bench/pong", func(zenoh.Sample) {
-		if record.Load() {
-			rtts = append(rtts, time.Duration(time.Now().UnixNano()-start.Load()))
+		if r := rec.Load(); r != nil {
+			*r = append(*r, time.Duration(time.Now().UnixNano()-start.Load()))
 		}
 		if left.Add(-1) <= 0 {
 			done <- struct{}{}
@@ -94,11 +106,12 @@ func BenchmarkPingPongGoChained(b *testing.B) {
 		}
 	}, zenoh.WithDirect(true))
 	must(b, err)
-	defer subA.Close()
+	b.Cleanup(func() { subA.Close() })
 	for !ping.Matching() || !back.Matching() {
 		time.Sleep(time.Millisecond)
 	}
-	run := func(n int) {
+	return func(n int, rtts *[]time.Duration) {
+		rec.Store(rtts)
 		left.Store(int64(n))
 		start.Store(time.Now().UnixNano())
 		must(b, ping.Put(ctx, payload))
@@ -108,30 +121,66 @@ func BenchmarkPingPongGoChained(b *testing.B) {
 			b.Fatal("no pong")
 		}
 	}
-	run(1000) // warm up
-	rtts = make([]time.Duration, 0, max(b.N, 1))
-	record.Store(true)
+}
+
+// BenchmarkPingPongVsTCP measures BenchmarkPingPongGoChained's and BenchmarkPingPongTCP's
+// round trips in alternating blocks of 500, so that both see the same state of the machine
+// (whose speed drifts over seconds on a shared VM), and reports both medians and the ratio of
+// the Go median to the TCP one (the target is at most 1.5).
+func BenchmarkPingPongVsTCP(b *testing.B) {
+	goRun := chainedPingPong(b)
+	tcpRun := tcpPingPong(b)
+	goRun(1000, nil)
+	tcpRun(1000, nil)
+	var g, t []time.Duration
 	b.ReportAllocs()
 	b.ResetTimer()
-	run(b.N)
+	for done := 0; done < b.N; done += 500 {
+		n := min(500, b.N-done)
+		goRun(n, &g)
+		tcpRun(n, &t)
+	}
 	b.StopTimer()
-	reportLatency(b, rtts)
+	slices.Sort(g)
+	slices.Sort(t)
+	gm, tm := g[len(g)/2], t[len(t)/2]
+	b.ReportMetric(float64(gm.Nanoseconds())/1e3, "go-median-µs")
+	b.ReportMetric(float64(tm.Nanoseconds())/1e3, "tcp-median-µs")
+	b.ReportMetric(float64(g[len(g)*99/100].Nanoseconds())/1e3, "go-p99-µs")
+	b.ReportMetric(float64(t[len(t)*99/100].Nanoseconds())/1e3, "tcp-p99-µs")
+	b.ReportMetric(float64(gm)/float64(tm), "go/tcp")
 }
 
 // BenchmarkPingPongTCP is the reference: a bare Go TCP ping-pong of 64 bytes over loopback,
 // one goroutine echoing.
 func BenchmarkPingPongTCP(b *testing.B) {
+	run := tcpPingPong(b)
+	run(1000, nil)
+	rtts := make([]time.Duration, 0, max(b.N, 1))
+	b.ReportAllocs()
+	b.ResetTimer()
+	run(b.N, &rtts)
+	b.StopTimer()
+	reportLatency(b, rtts)
+}
+
+// tcpPingPong sets up BenchmarkPingPongTCP's echo and returns its run: n round trips, each
+// appended to *rtts unless rtts is nil.
+func tcpPingPong(b *testing.B) func(n int, rtts *[]time.Duration) {
 	c := tcpEcho(b)
 	buf := make([]byte, 64)
-	round := func() time.Duration {
-		start := time.Now()
-		if _, err := c.Write(buf); err != nil {
-			b.Fatal(err)
+	return func(n int, rtts *[]time.Duration) {
+		for range n {
+			start := time.Now()
+			if _, err := c.Write(buf); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := io.ReadFull(c, buf); err != nil {
+				b.Fatal(err)
+			}
+			if rtts != nil {
+				*rtts = append(*rtts, time.Since(start))
+			}
 		}
-		if _, err := io.ReadFull(c, buf); err != nil {
-			b.Fatal(err)
-		}
-		return time.Since(start)
 	}
-	runRounds(b, round)
 }

@@ -125,8 +125,8 @@ func (t *Transport) writeInline(w inlineWrite) {
 	buf := b.bytes()
 	t.writing()
 	n, err := lk.tw.tryWriteBatch(buf)
-	at := time.Now()
-	t.wrote(w.start, int64(at.Sub(t.epoch)))
+	at := t.now()
+	t.wrote(w.start, at)
 	if err == nil && n == len(buf) {
 		lk.lastTx = at
 		t.wmu.Unlock()
@@ -165,7 +165,7 @@ func (t *Transport) flushPending() {
 	}
 	buf := p.b.bytes()
 	t.writing()
-	start := time.Now()
+	start := t.now()
 	if p.lk.down.Load() {
 		t.stats.txDropped.Add(1) // part of it went out on a link that failed since
 	} else if err := p.lk.tw.writeRest(buf, p.off); err != nil {
@@ -173,8 +173,8 @@ func (t *Transport) flushPending() {
 		t.stats.txDropped.Add(1)
 		t.linkDown(p.lk, err)
 	} else {
-		p.lk.lastTx = time.Now()
-		t.wrote(int64(start.Sub(t.epoch)), int64(p.lk.lastTx.Sub(t.epoch)))
+		p.lk.lastTx = t.now()
+		t.wrote(start, p.lk.lastTx)
 		t.stats.txBatches.Add(1)
 		t.stats.txBytes.Add(uint64(len(buf)))
 	}

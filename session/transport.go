@@ -95,7 +95,7 @@ type tlink struct {
 	peerLease time.Duration
 	batch     int          // negotiated batch size of this link
 	tw        tryWriter    // the link's non-blocking write, or nil
-	lastTx    time.Time    // under t.wmu: when a batch last went out on it
+	lastTx    int64        // under t.wmu: when a batch last went out on it (t.now clock)
 	rxSeen    atomic.Bool  // a batch arrived on it
 	rxAt      int64        // its reader's: when its last batch (or the link) came, t.now clock
 	retire    bool         // under t.mu: close it once the preferred link shows the peer uses it
@@ -146,7 +146,7 @@ func newTransport(cfg *Config, log *slog.Logger, r *hsResult, owner transportOwn
 }
 
 func newTLink(t *Transport, r *hsResult) *tlink {
-	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: time.Now()}
+	lk := &tlink{Link: r.link, t: t, outbound: r.outbound, peerLease: r.Lease, batch: r.BatchSize, lastTx: t.now()}
 	lk.tw, _ = r.link.(tryWriter)
 	return lk
 }

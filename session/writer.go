@@ -135,8 +135,8 @@ func (t *Transport) writeBatch(b *txBatch) {
 			t.linkDown(lk, err)
 			continue
 		}
-		lk.lastTx = time.Now()
-		t.txAt.Store(int64(lk.lastTx.Sub(t.epoch)))
+		lk.lastTx = t.now()
+		t.txAt.Store(lk.lastTx)
 		t.stats.txBatches.Add(1)
 		t.stats.txBytes.Add(uint64(len(buf)))
 		break
@@ -184,8 +184,8 @@ func (t *Transport) writeBatches(bs []*txBatch, bufs [][]byte) {
 		// The batches may be partly written: they are lost, as on any failed link.
 		t.stats.txDropped.Add(uint64(len(bs)))
 	} else {
-		lk.lastTx = time.Now()
-		t.txAt.Store(int64(lk.lastTx.Sub(t.epoch)))
+		lk.lastTx = t.now()
+		t.txAt.Store(lk.lastTx)
 		t.stats.txBatches.Add(uint64(len(bs)))
 		t.stats.txBytes.Add(uint64(n))
 	}
@@ -217,13 +217,13 @@ func (t *Transport) keepAlives(timer *time.Timer, ka time.Duration) {
 	defer clear(links)
 	t.lockWrite()
 	defer t.wmu.Unlock()
-	now := time.Now()
+	now := t.now()
 	next := ka
 	for _, lk := range links {
 		if lk.retired.Load() {
 			continue
 		}
-		if idle := now.Sub(lk.lastTx); idle < ka {
+		if idle := time.Duration(now - lk.lastTx); idle < ka {
 			next = min(next, ka-idle)
 			continue
 		}
