@@ -58,9 +58,12 @@ func pingPongGo(b *testing.B, subOpts ...zenoh.SubscriberOption) {
 // from its callback, so the exchange runs on the two transports' readers as the bare TCP
 // echo of BenchmarkPingPongTCP runs on its goroutines (the loop goroutine only waits for the
 // end). A round trip is from ping.Put to the pong's callback.
-func BenchmarkPingPongGoChained(b *testing.B) {
-	run := chainedPingPong(b)
-	run(1000, nil) // warm up
+func BenchmarkPingPongGoChained(b *testing.B) { recordRounds(b, chainedPingPong(b)) }
+
+// recordRounds warms run up with 1000 round trips, then runs b.N and reports their median
+// and p99.
+func recordRounds(b *testing.B, run func(n int, rtts *[]time.Duration)) {
+	run(1000, nil)
 	rtts := make([]time.Duration, 0, max(b.N, 1))
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -153,16 +156,7 @@ func BenchmarkPingPongVsTCP(b *testing.B) {
 
 // BenchmarkPingPongTCP is the reference: a bare Go TCP ping-pong of 64 bytes over loopback,
 // one goroutine echoing.
-func BenchmarkPingPongTCP(b *testing.B) {
-	run := tcpPingPong(b)
-	run(1000, nil)
-	rtts := make([]time.Duration, 0, max(b.N, 1))
-	b.ReportAllocs()
-	b.ResetTimer()
-	run(b.N, &rtts)
-	b.StopTimer()
-	reportLatency(b, rtts)
-}
+func BenchmarkPingPongTCP(b *testing.B) { recordRounds(b, tcpPingPong(b)) }
 
 // tcpPingPong sets up BenchmarkPingPongTCP's echo and returns its run: n round trips, each
 // appended to *rtts unless rtts is nil.
