@@ -142,7 +142,7 @@ func (w *BatchWriter) FrameOpen(rel Reliability, qos TransportQoS) bool {
 // Frame is open or the open one is on another channel (reliability or priority), and with
 // ErrBatchFull when m does not fit.
 func (w *BatchWriter) AppendNetwork(m *NetworkMessage, rel Reliability, qos TransportQoS) error {
-	if !w.frame || w.rel != rel || w.qos != qos {
+	if !w.FrameOpen(rel, qos) {
 		return ErrNewFrame
 	}
 	if m.Len() > w.Free() {
@@ -158,7 +158,7 @@ func (w *BatchWriter) AppendNetwork(m *NetworkMessage, rel Reliability, qos Tran
 
 // AppendNetworkBytes is AppendNetwork for a network message already encoded in msg.
 func (w *BatchWriter) AppendNetworkBytes(msg []byte, rel Reliability, qos TransportQoS) error {
-	if !w.frame || w.rel != rel || w.qos != qos {
+	if !w.FrameOpen(rel, qos) {
 		return ErrNewFrame
 	}
 	if len(msg) > w.Free() {
@@ -171,7 +171,7 @@ func (w *BatchWriter) AppendNetworkBytes(msg []byte, rel Reliability, qos Transp
 // AppendNetworkPut is AppendNetwork for a Push of a Put given as its head (see AppendPutHead)
 // and payload.
 func (w *BatchWriter) AppendNetworkPut(head, payload []byte, rel Reliability, qos TransportQoS) error {
-	if !w.frame || w.rel != rel || w.qos != qos {
+	if !w.FrameOpen(rel, qos) {
 		return ErrNewFrame
 	}
 	if PutLen(head, payload) > w.Free() {
