@@ -79,10 +79,27 @@ func (t *Transport) reader(lk *tlink) {
 			if ce != nil && ce.Remote && ce.Session {
 				t.down(err)
 			}
+			if ce != nil && ce.Remote && !ce.Session {
+				t.retiredByPeer(lk, err)
+				return
+			}
 			t.linkDown(lk, err)
 			return
 		}
 	}
+}
+
+// retiredByPeer removes a link the peer closed with a link-only Close (a duplicate it
+// retired, MAX_LINKS). The peer reads such a link until we close it, so a write in progress
+// on it (a batch half written by an inline sender, or several batches in one system call) is
+// finished there first: closing the link under that write would lose batches whose SNs are
+// already spent, and the peer would skip them (a lost declaration stays lost). The write is
+// bounded by closeLinger, after which the peer stops reading anyway.
+func (t *Transport) retiredByPeer(lk *tlink, err error) {
+	lk.SetWriteDeadline(time.Now().Add(closeLinger))
+	t.lockWrite()
+	t.linkDown(lk, err)
+	t.wmu.Unlock()
 }
 
 // readError classifies the error that ended a link's reads.

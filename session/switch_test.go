@@ -3,6 +3,7 @@ package session
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -250,5 +251,111 @@ func TestAttachRacesClose(t *testing.T) {
 				}
 			})
 		})
+	}
+}
+
+// gatedLink holds writes at gates the test opens: gate1 the first WriteBatch, gateN the
+// first WriteBatches (several batches in one call, as tcpLink does), to keep a write in
+// progress while something else happens.
+type gatedLink struct {
+	Link
+	gate1, gateN chan struct{}
+	inN          chan struct{} // closed when a WriteBatches reaches gateN
+	once1, onceN sync.Once
+}
+
+func (l *gatedLink) WriteBatch(buf []byte) error {
+	l.once1.Do(func() { <-l.gate1 })
+	return l.Link.WriteBatch(buf)
+}
+
+func (l *gatedLink) WriteBatches(bufs [][]byte) error {
+	l.onceN.Do(func() { close(l.inN); <-l.gateN })
+	for _, b := range bufs {
+		if err := l.Link.WriteBatch(b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// TestPeerRetiresLinkMidWrite: the peer retires the link we send on (Close MAX_LINKS, after
+// a winner was attached) while our writer is in the middle of writing several batches on it.
+// The peer reads that link until we close it, so the write finishes there before we close
+// it: nothing is dropped (closing under the write lost those batches, and with them the
+// declarations a simultaneous dial's loser carried). Not under synctest: with the fix, the
+// reader that got the Close waits on a mutex, which synctest does not count as blocked.
+func TestPeerRetiresLinkMidWrite(t *testing.T) {
+	oc, ac := testConfig(t, "f1"), testConfig(t, "a2")
+	oc.QueueSize = 8 // room for every fragment of the big message while the first batch is held
+	o, a := handshakePair(t, oc, ac, tcpMTU)
+	if o.err != nil || a.err != nil {
+		t.Fatalf("handshake: %v / %v", o.err, a.err)
+	}
+	gl := &gatedLink{Link: o.r.link, gate1: make(chan struct{}), gateN: make(chan struct{}), inN: make(chan struct{})}
+	o.r.link = gl
+	tr := newTransport(oc, discardLog(), o.r, gone{})
+	tr.start(newRecorder())
+	defer func() { tr.Abort(); <-tr.Done() }()
+	old := rawPeer{t, a.r.link}
+	o2, a2 := handshakePair(t, oc, ac, tcpMTU)
+	if o2.err != nil || a2.err != nil {
+		t.Fatalf("second handshake: %v / %v", o2.err, a2.err)
+	}
+	// A winner the peer opened: our frames stay on the old link until it goes.
+	if err := tr.attach(o2.r, true, false, nil); err != nil {
+		t.Fatal(err)
+	}
+	qos := wire.NewNetQoS(wire.PriorityData, wire.CongestionBlock, false)
+	if err := tr.Send(push("a", []byte{1}, qos), wire.Reliable); err != nil {
+		t.Fatal(err)
+	}
+	// The writer holds that batch at gate1 while the fragments of a big message queue up.
+	if err := tr.Send(push("b", pattern(3*tcpMTU, 9), qos), wire.Reliable); err != nil {
+		t.Fatal(err)
+	}
+	close(gl.gate1)
+	select {
+	case <-gl.inN: // the fragments are being written, in one call
+	case <-time.After(10 * time.Second):
+		t.Fatal("no write of several batches")
+	}
+	old.send(wire.TransportMessage{ID: wire.TransportIDClose, Close: wire.Close{Reason: ReasonMaxLinks}})
+	// Our reader takes the Close; give it time to act on it (closing the link, before the fix).
+	ours := gl.Link.(*memLink)
+	for deadline := time.Now().Add(10 * time.Second); len(ours.in.ch) > 0 && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	time.Sleep(20 * time.Millisecond)
+	close(gl.gateN)
+	var frames, frags int
+	for {
+		b, err := old.l.ReadBatch()
+		if err != nil {
+			break
+		}
+		it := wire.NewBatchIter(b)
+		for k := it.Next(); k != wire.BatchDone; k = it.Next() {
+			switch {
+			case k == wire.BatchFrame:
+				frames++
+			case k == wire.BatchTransport && it.Transport().ID == wire.TransportIDFragment:
+				frags++
+			}
+		}
+	}
+	if frames != 1 || frags < 4 {
+		t.Errorf("the old link carried %d frames and %d fragments, want 1 and at least 4", frames, frags)
+	}
+	if s := tr.Stats(); s.TxDropped != 0 {
+		t.Errorf("%d batches dropped", s.TxDropped)
+	}
+	// The link is closed before it leaves the list: wait for that.
+	l := tr.Links()
+	for deadline := time.Now().Add(10 * time.Second); len(l) != 1 && time.Now().Before(deadline); l = tr.Links() {
+		time.Sleep(time.Millisecond)
+	}
+	if len(l) != 1 || !l[0].Active {
+		t.Errorf("links %+v", l)
 	}
 }
