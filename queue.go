@@ -32,16 +32,16 @@ const (
 // (transport readers, local publishers) and emptied by the subscriber's own goroutine, which
 // calls the callback serially.
 //
-// The consumer swaps filled ring slots with empty ones of its own (buffers included), up to
-// deliverBatch at a time, so that producers never wait for a callback and a callback never
+// The consumer swaps filled ring slots with empty ones of its own (buffers included; the ring
+// holds pointers, so a swap is cheap under the lock), up to deliverBatch at a time, so that producers never wait for a callback and a callback never
 // sees its data overwritten. Samples taken with the one being delivered are no longer in the
 // ring: a subscriber holds at most its capacity plus deliverBatch samples.
 type sampleQueue struct {
 	mu       sync.Mutex
-	slots    []slot // the ring
-	head     int    // index of the oldest queued slot
-	n        int    // queued slots
-	bytes    int    // payload bytes queued
+	slots    []*slot // the ring
+	head     int     // index of the oldest queued slot
+	n        int     // queued slots
+	bytes    int     // payload bytes queued
 	maxBytes int
 	retain   int     // largest attachment buffer a slot keeps
 	pool     bufPool // buffers of large payloads
@@ -83,8 +83,12 @@ func newSampleQueue(c subConfig, st *subCounters, sess *apiCounters, onPanic fun
 	if bt <= 0 {
 		bt = DefaultBlockTimeout
 	}
+	slots := make([]*slot, n)
+	for i, back := 0, make([]slot, n); i < n; i++ {
+		slots[i] = &back[i]
+	}
 	return &sampleQueue{
-		slots: make([]slot, n), maxBytes: b, retain: max(minSlotRetain, b/n), pool: bufPool{max: b},
+		slots: slots, maxBytes: b, retain: max(minSlotRetain, b/n), pool: bufPool{max: b},
 		policy: c.policy, block: bt,
 		wake: make(chan struct{}, 1), room: make(chan struct{}, 1), done: make(chan struct{}),
 		st: st, sess: sess, onErr: onPanic,
@@ -132,7 +136,7 @@ func (q *sampleQueue) reserve(size int) *slot {
 		q.mu.Unlock()
 		return nil
 	}
-	return &q.slots[(q.head+q.n)%len(q.slots)]
+	return q.slots[(q.head+q.n)%len(q.slots)]
 }
 
 // commit queues the slot reserve returned, now filled, and releases q.mu.
@@ -239,7 +243,11 @@ func (q *sampleQueue) wait() {
 func (q *sampleQueue) run(fn func(Sample)) {
 	defer close(q.done)
 	q.gid.Store(goroutineID())
-	var batch [deliverBatch]slot
+	var back [deliverBatch]slot
+	var batch [deliverBatch]*slot
+	for i := range batch {
+		batch[i] = &back[i]
+	}
 	var names interner
 	k := 0 // samples of batch delivered in the previous round
 	for {
