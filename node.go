@@ -25,6 +25,7 @@ func (n node) TransportUp(t *session.Transport) (session.PeerHandler, error) {
 		return nil, err
 	}
 	p := &peer{s: s, t: t, f: f}
+	f.SetData(p)
 	if s.sc != nil && info.WhatAmI != wire.Client {
 		if err := s.sc.Gossip().LinkUp(info.ZID, info.WhatAmI, remoteAddr(t), p.sendGossip); err != nil {
 			s.log.Debug("zenoh: gossip link refused", "peer", info.ZID, "err", err)
@@ -43,7 +44,13 @@ type peer struct {
 	// failed is set by the first message that made routing fail the face: that one disconnects
 	// and is counted; the messages still in flight behind it are dropped.
 	failed atomic.Bool
+	// wakes holds the subscriber queues whose consumer's wake-up waits for the end of the
+	// batch being handled (see sampleQueue.commit); the transport's readers use it in turn.
+	wakes wakeBatch
 }
+
+// EndBatch wakes the consumers whose wake-up the batch's samples deferred.
+func (p *peer) EndBatch() { p.wakes.flush() }
 
 // HandleNetwork routes one message; a face that exceeds a routing limit is disconnected.
 func (p *peer) HandleNetwork(m *wire.NetworkMessage, rel wire.Reliability) {

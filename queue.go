@@ -2,6 +2,7 @@ package zenoh
 
 import (
 	"github.com/gozenoh/zenoh/routing"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -50,6 +51,7 @@ type sampleQueue struct {
 	lagging  bool
 	closed   bool
 	sleeping bool          // the consumer waits on wake
+	deferred bool          // a producer's batch will wake the consumer (see commit)
 	wake     chan struct{} // capacity 1
 	waiters  int           // producers waiting for room
 	room     chan struct{} // capacity 1: a token passed from waiter to waiter
@@ -113,6 +115,9 @@ func (q *sampleQueue) reserve(size int) *slot {
 	q.st.received.Add(1)
 	q.mu.Lock()
 	for !q.closed && q.full(size) {
+		if q.sleeping { // a deferred wake-up: the consumer must drain now
+			q.wakeLocked()
+		}
 		switch q.policy {
 		case DropNewest:
 			q.mu.Unlock()
@@ -139,15 +144,23 @@ func (q *sampleQueue) reserve(size int) *slot {
 	return q.slots[(q.head+q.n)%len(q.slots)]
 }
 
-// commit queues the slot reserve returned, now filled, and releases q.mu.
-func (q *sampleQueue) commit(s *slot) {
+// commit queues the slot reserve returned, now filled, and releases q.mu. It wakes a sleeping
+// consumer, unless wb is not nil (the sample came with a transport's batch) and the queue is
+// less than half full: the wake-up then waits for the end of that batch (wb.flush), so that a
+// batch of thousands of samples costs the consumer a few wake-ups, not one per sample it
+// catches up with.
+func (q *sampleQueue) commit(s *slot, wb *wakeBatch) {
 	q.n++
 	q.bytes += len(s.payload)
 	if q.sleeping {
-		q.sleeping = false
-		select {
-		case q.wake <- struct{}{}:
+		switch {
+		case wb != nil && q.n < len(q.slots)/2:
+			if !q.deferred {
+				q.deferred = true
+				wb.qs = append(wb.qs, q)
+			}
 		default:
+			q.wakeLocked()
 		}
 	}
 	if q.waiters > 0 && !q.full(0) {
@@ -161,19 +174,60 @@ func (q *sampleQueue) commit(s *slot) {
 
 // pushSample queues a publication on key.
 func (q *sampleQueue) pushSample(key string, p *wire.Push, rel wire.Reliability) {
-	q.push(key, false, p, rel)
+	q.push(key, false, p, rel, nil)
 }
 
-// pushRouted queues a publication delivered by routing.
+// pushRouted queues a publication delivered by routing; one that came with a transport's
+// batch may defer the consumer's wake-up to the batch's end (see commit).
 func (q *sampleQueue) pushRouted(rs routing.Sample) {
-	q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability)
+	var wb *wakeBatch
+	if p, ok := rs.Source.Data().(*peer); ok {
+		wb = &p.wakes
+	}
+	q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability, wb)
 }
 
 // push queues a publication on key, kept as it is when keyOwned (immutable), else copied.
-func (q *sampleQueue) push(key string, keyOwned bool, p *wire.Push, rel wire.Reliability) {
+func (q *sampleQueue) push(key string, keyOwned bool, p *wire.Push, rel wire.Reliability, wb *wakeBatch) {
 	if s := q.reserve(pushSize(p)); s != nil {
 		s.setPush(key, keyOwned, p, rel, &q.pool)
-		q.commit(s)
+		q.commit(s, wb)
+	}
+}
+
+// wakeLocked wakes the consumer. Called with q.mu held.
+func (q *sampleQueue) wakeLocked() {
+	q.sleeping, q.deferred = false, false
+	select {
+	case q.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wakeBatch lists the queues whose consumer's wake-up waits for the end of one transport's
+// batch. Only that transport's readers use it, one at a time (the session serialises them).
+type wakeBatch struct{ qs []*sampleQueue }
+
+// flush wakes the consumers of the listed queues that still sleep, and empties the list.
+func (wb *wakeBatch) flush() {
+	woke := false
+	for i, q := range wb.qs {
+		q.mu.Lock()
+		if q.deferred {
+			q.deferred = false
+			if q.sleeping {
+				q.wakeLocked()
+				woke = true
+			}
+		}
+		q.mu.Unlock()
+		wb.qs[i] = nil
+	}
+	wb.qs = wb.qs[:0]
+	if woke {
+		// A woken consumer waits on this goroutine's P until the reader blocks: yielding lets
+		// the other P take one of them, so that they run side by side.
+		runtime.Gosched()
 	}
 }
 
@@ -181,7 +235,7 @@ func (q *sampleQueue) push(key string, keyOwned bool, p *wire.Push, rel wire.Rel
 func (q *sampleQueue) pushToken(key string, alive bool) {
 	if s := q.reserve(0); s != nil {
 		s.setToken(key, alive)
-		q.commit(s)
+		q.commit(s, nil)
 	}
 }
 

@@ -320,3 +320,64 @@ func TestBufPool(t *testing.T) {
 		t.Fatal("huge buffer")
 	}
 }
+
+// TestQueueDeferredWake: samples that come with a transport's batch do not wake a sleeping
+// consumer until the batch ends (flush) or the queue is half full; other samples wake it at
+// once. The consumer is asleep on its channel throughout, so nothing is delivered before a
+// wake-up.
+func TestQueueDeferredWake(t *testing.T) {
+	got := make(chan string, 16)
+	q, _, _ := testQueue(t, subConfig{queue: 8}, func(s Sample) { got <- string(s.Payload) })
+	asleep := func() {
+		t.Helper()
+		waitFor(t, "the consumer asleep", func() bool {
+			q.mu.Lock()
+			defer q.mu.Unlock()
+			return q.sleeping && q.n == 0
+		})
+	}
+	expect := func(want ...string) {
+		t.Helper()
+		for _, w := range want {
+			select {
+			case g := <-got:
+				if g != w {
+					t.Fatalf("got %q, want %q", g, w)
+				}
+			case <-time.After(testTimeout):
+				t.Fatalf("no sample %q", w)
+			}
+		}
+	}
+	none := func() {
+		t.Helper()
+		select {
+		case g := <-got:
+			t.Fatalf("sample %q delivered before a wake-up", g)
+		default:
+		}
+	}
+	var wb wakeBatch
+	asleep()
+	for _, v := range []string{"a", "b", "c"} {
+		q.push("k", false, putPush(v), wire.Reliable, &wb)
+	}
+	none()
+	if len(wb.qs) != 1 {
+		t.Fatalf("%d queues to wake", len(wb.qs))
+	}
+	q.push("k", false, putPush("d"), wire.Reliable, &wb) // half full: woken now
+	expect("a", "b", "c", "d")
+	wb.flush() // nothing left to wake
+	asleep()
+	q.push("k", false, putPush("e"), wire.Reliable, &wb)
+	none()
+	wb.flush()
+	expect("e")
+	if len(wb.qs) != 0 {
+		t.Fatalf("flush left %d queues", len(wb.qs))
+	}
+	asleep()
+	q.pushSample("k", putPush("f"), wire.Reliable) // not from a batch: at once
+	expect("f")
+}

@@ -43,6 +43,7 @@ type Face struct {
 	info   FaceInfo
 	sender Sender
 	puts   PutSender // sender, if it is one
+	data   any       // see SetData
 	slot   int       // index in snapshot.faces (remote faces only)
 
 	// Expression ids, readable without lock by the data path; written under r.mu.
@@ -64,6 +65,13 @@ type Face struct {
 // as in Zenoh's p2p_peer hat, where the local session is a client face). Data, queries and
 // declarations of the others (peers, routers) only go to south faces.
 func (f *Face) south() bool { return f.kind == kindLocal || f.kind == kindClient }
+
+// SetData attaches a value of the caller's to f (the root package keeps its per-transport
+// state there), read back with Data. Call it before f's first message is handled.
+func (f *Face) SetData(v any) { f.data = v }
+
+// Data returns the value given to SetData (nil if none).
+func (f *Face) Data() any { return f.data }
 
 // Info returns the face's remote node description (zero for the local face).
 func (f *Face) Info() FaceInfo { return f.info }

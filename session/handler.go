@@ -13,6 +13,14 @@ type Handler interface {
 	TransportUp(t *Transport) (PeerHandler, error)
 }
 
+// BatchEnder is a PeerHandler that is told when the messages of one received batch have been
+// handled: EndBatch is called after their HandleNetwork calls returned (also when the batch
+// turned out to be invalid part-way), on the same goroutine and serialised with them. A
+// handler can thus defer per-batch work, such as waking consumers, to the end of a batch.
+type BatchEnder interface {
+	EndBatch()
+}
+
 // PeerHandler receives the messages and the end of one transport.
 type PeerHandler interface {
 	// HandleNetwork is called for each network message, from the transport's reader

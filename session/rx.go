@@ -128,6 +128,9 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 	defer t.rxCond.Broadcast()
 	n, err := t.walkBatch(lk, b)
 	t.stats.rxMessages.Add(n) // counted once per batch
+	if t.be != nil {
+		t.be.EndBatch()
+	}
 	return err
 }
 

@@ -31,6 +31,7 @@ type Transport struct {
 	mask  uint32
 	owner transportOwner
 	h     PeerHandler
+	be    BatchEnder // h, if it is one
 	stats counters
 	ourSN uint32
 
@@ -154,6 +155,7 @@ func newTLink(t *Transport, r *hsResult) *tlink {
 // start get their reader here; later ones get it when attached.
 func (t *Transport) start(h PeerHandler) {
 	t.h = h
+	t.be, _ = h.(BatchEnder)
 	t.mu.Lock()
 	t.started = true
 	for _, lk := range t.links {

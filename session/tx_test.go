@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"errors"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -362,6 +363,52 @@ func TestSendPut(t *testing.T) {
 		}
 		if err := <-errs; err != nil {
 			t.Fatal(err)
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}
+
+// batchRecorder is a recorder that is also a BatchEnder: the end of a batch is recorded as a
+// message with key "|".
+type batchRecorder struct{ *recorder }
+
+func (r batchRecorder) EndBatch() {
+	r.mu.Lock()
+	r.msgs = append(r.msgs, recvMsg{key: "|"})
+	r.mu.Unlock()
+}
+
+// TestEndBatch: a BatchEnder hears of the end of every received batch, after the messages of
+// that batch (a reassembled one included) and before those of the next.
+func TestEndBatch(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
+		o, a := handshakePair(t, oc, ac, tcpMTU)
+		if o.err != nil || a.err != nil {
+			t.Fatalf("handshake: %v / %v", o.err, a.err)
+		}
+		rec := batchRecorder{newRecorder()}
+		tr := newTransport(oc, discardLog(), o.r, gone{})
+		tr.start(rec)
+		raw := rawPeer{t, a.r.link}
+		sn := a.r.ourSN
+		q := wire.NetQoSDefault
+		raw.sendRaw(frame(t, wire.Reliable, sn, 0, push("k/1", nil, q), push("k/2", nil, q)))
+		raw.sendRaw(frame(t, wire.Reliable, sn+1, 0, push("k/3", nil, q)))
+		big, err := push("k/4", pattern(100, 4), q).Append(nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw.sendRaw(fragmentBatch(t, wire.FragmentHeader{Reliability: wire.Reliable, More: true, SN: sn + 2, First: true}, big[:50]))
+		raw.sendRaw(fragmentBatch(t, wire.FragmentHeader{Reliability: wire.Reliable, SN: sn + 3}, big[50:]))
+		synctest.Wait()
+		var keys []string
+		for _, m := range rec.messages() {
+			keys = append(keys, m.key)
+		}
+		if got, want := strings.Join(keys, " "), "k/1 k/2 | k/3 | | k/4 |"; got != want {
+			t.Fatalf("got %q, want %q", got, want)
 		}
 		tr.Abort()
 		<-tr.Done()
