@@ -45,19 +45,25 @@ func errProto(format string, args ...any) *CloseError {
 }
 
 // reader reads the batches of one link until it fails, expires or is closed.
+//
+// The link expires when nothing arrived for the peer's lease. Rather than pushing the read
+// deadline back after every batch (a timer change each time), the reader notes when each
+// batch came and, when the deadline passes, sets it again from the last batch (see
+// extendLease).
 func (t *Transport) reader(lk *tlink) {
 	defer t.readerDone()
+	lk.rxAt = t.now()
+	t.armRead(lk)
 	for {
-		d := time.Now().Add(lk.peerLease)
-		lk.SetReadDeadline(d)
-		if la := lk.lingerAt.Load(); la != 0 && la < d.UnixNano() {
-			lk.SetReadDeadline(time.Unix(0, la))
-		}
 		b, err := lk.ReadBatch()
 		if err != nil {
+			if errors.Is(err, os.ErrDeadlineExceeded) && t.extendLease(lk) {
+				continue
+			}
 			t.linkDown(lk, t.readError(lk, err))
 			return
 		}
+		lk.rxAt = t.now()
 		t.stats.rxBatches.Add(1)
 		t.stats.rxBytes.Add(uint64(len(b) + StreamPrefixLen))
 		t.received()
@@ -100,6 +106,34 @@ func (t *Transport) retiredByPeer(lk *tlink, err error) {
 	t.lockWrite()
 	t.linkDown(lk, err)
 	t.wmu.Unlock()
+}
+
+// extendLease is called when lk's read deadline passed. Unless the link expired (nothing came
+// for the peer's lease) or its close linger is over, it sets the deadline again (see
+// armRead) and reports true: the reader goes on.
+func (t *Transport) extendLease(lk *tlink) bool {
+	d := t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
+	if la := lk.lingerAt.Load(); la != 0 {
+		if at := time.Unix(0, la); at.Before(d) {
+			d = at
+		}
+	}
+	if !time.Now().Before(d) {
+		return false
+	}
+	t.armRead(lk)
+	return true
+}
+
+// armRead sets lk's read deadline to the peer's lease after its last batch, or to the end of
+// its close linger if that comes first. sendClose sets lingerAt, then the deadline: reading
+// lingerAt after setting ours, either we see it or its deadline comes after ours.
+func (t *Transport) armRead(lk *tlink) {
+	d := t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
+	lk.SetReadDeadline(d)
+	if la := lk.lingerAt.Load(); la != 0 && la < d.UnixNano() {
+		lk.SetReadDeadline(time.Unix(0, la))
+	}
 }
 
 // readError classifies the error that ended a link's reads.

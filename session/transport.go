@@ -98,6 +98,7 @@ type tlink struct {
 	tw        tryWriter    // the link's non-blocking write, or nil
 	lastTx    int64        // under t.wmu: when a batch last went out on it (t.now clock)
 	rxSeen    atomic.Bool  // a batch arrived on it
+	rxAt      int64        // its reader's: when its last batch (or the link) came, t.now clock
 	retire    bool         // under t.mu: close it once the preferred link shows the peer uses it
 	retired   atomic.Bool  // its Close was sent
 	lingerAt  atomic.Int64 // UNIX nanoseconds after which its reader gives up; 0 when not lingering
