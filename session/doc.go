@@ -26,7 +26,9 @@
 // from one link to the other. Our own frames move to a winning link only after the old one
 // was retired (its Close follows our last frame on it) and the peer closed it, so a peer that
 // reads both links in parallel, as Rust does, never gets a frame on the new link before the
-// frames before it on the old one.
+// frames before it on the old one. When the peer retires the link we send on, a write in
+// progress on it finishes there before we close it (the peer reads it until we do), and the
+// rest goes on the winner.
 //
 // Payloads of received messages alias the link's receive buffer: they are valid only during the
 // PeerHandler.HandleNetwork call that carries them.
