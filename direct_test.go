@@ -69,6 +69,11 @@ func TestDirectSubscriber(t *testing.T) {
 	}
 	<-done
 	waitFor(t, "the remote samples", func() bool { return sub.Stats().Delivered-before >= 400 })
+	// Counts of samples that came with a transport's batch are added up when the batch ends.
+	waitFor(t, "the session's and routing's counts", func() bool {
+		st := a.Stats()
+		return st.SamplesDelivered >= sub.Stats().Delivered && st.Routing.PushesDelivered >= 400
+	})
 	if overlap.Load() != 0 {
 		t.Fatalf("%d overlapping calls", overlap.Load())
 	}

@@ -26,6 +26,7 @@ func (n node) TransportUp(t *session.Transport) (session.PeerHandler, error) {
 	}
 	p := &peer{s: s, t: t, f: f}
 	f.SetData(p)
+	f.DeferCounts() // EndBatch adds them up
 	if s.sc != nil && info.WhatAmI != wire.Client {
 		if err := s.sc.Gossip().LinkUp(info.ZID, info.WhatAmI, remoteAddr(t), p.sendGossip); err != nil {
 			s.log.Debug("zenoh: gossip link refused", "peer", info.ZID, "err", err)
@@ -49,8 +50,12 @@ type peer struct {
 	wakes wakeBatch
 }
 
-// EndBatch wakes the consumers whose wake-up the batch's samples deferred.
-func (p *peer) EndBatch() { p.wakes.flush() }
+// EndBatch adds up the counters the batch's messages deferred and wakes the consumers whose
+// wake-up they deferred.
+func (p *peer) EndBatch() {
+	p.f.EndBatch()
+	p.wakes.flush()
+}
 
 // HandleNetwork routes one message; a face that exceeds a routing limit is disconnected.
 func (p *peer) HandleNetwork(m *wire.NetworkMessage, rel wire.Reliability) {

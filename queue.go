@@ -206,10 +206,21 @@ func (q *sampleQueue) wakeLocked() {
 
 // wakeBatch lists the queues whose consumer's wake-up waits for the end of one transport's
 // batch. Only that transport's readers use it, one at a time (the session serialises them).
-type wakeBatch struct{ qs []*sampleQueue }
+type wakeBatch struct {
+	qs    []*sampleQueue
+	sinks []*directSink // direct subscribers whose counts wait for the batch's end
+}
 
-// flush wakes the consumers of the listed queues that still sleep, and empties the list.
+// flush wakes the consumers of the listed queues that still sleep, adds up the counts of the
+// listed direct subscribers, and empties the lists.
 func (wb *wakeBatch) flush() {
+	for i, d := range wb.sinks {
+		d.mu.Lock()
+		d.flushLocked()
+		d.mu.Unlock()
+		wb.sinks[i] = nil
+	}
+	wb.sinks = wb.sinks[:0]
 	woke := false
 	for i, q := range wb.qs {
 		q.mu.Lock()

@@ -53,6 +53,12 @@ type Face struct {
 	closed atomic.Bool
 	failed atomic.Pointer[LimitError]
 
+	// Push counters of a face whose owner calls EndBatch (see DeferCounts): written only by
+	// the goroutine handling the face's messages (one at a time), added to the Router's
+	// totals by EndBatch, so that the data path counts with plain additions.
+	deferred bool
+	pc       pushCounts
+
 	c faceCtl // control state, guarded by r.mu
 
 	qmu      sync.Mutex         // guards the query state below
@@ -65,6 +71,52 @@ type Face struct {
 // as in Zenoh's p2p_peer hat, where the local session is a client face). Data, queries and
 // declarations of the others (peers, routers) only go to south faces.
 func (f *Face) south() bool { return f.kind == kindLocal || f.kind == kindClient }
+
+// pushCounts are the push counters routing keeps per message.
+type pushCounts struct{ routed, delivered, sent, sendErrors uint64 }
+
+// DeferCounts makes the counting of the pushes f sends cheaper: they are added to Stats only
+// when EndBatch(f) is called. The caller must call Handle for f from one goroutine at a time
+// and EndBatch from the same goroutines, after each run of Handle calls (a transport's
+// batch). Call it before f's first message is handled.
+func (f *Face) DeferCounts() { f.deferred = true }
+
+// EndBatch adds the pushes counted for f since the last call to the Router's Stats (see
+// DeferCounts).
+func (f *Face) EndBatch() {
+	f.r.addCounts(&f.pc)
+	f.pc = pushCounts{}
+}
+
+// addCounts adds c to the Router's totals.
+func (r *Router) addCounts(c *pushCounts) {
+	if c.routed != 0 {
+		r.st.pushesRouted.Add(c.routed)
+	}
+	if c.delivered != 0 {
+		r.st.pushesDelivered.Add(c.delivered)
+	}
+	if c.sent != 0 {
+		r.st.pushesSent.Add(c.sent)
+	}
+	if c.sendErrors != 0 {
+		r.st.sendErrors.Add(c.sendErrors)
+	}
+}
+
+// count adds the outcome of one routed push from src to src's deferred counters, or to the
+// Router's totals.
+func (r *Router) count(src *Face, c *pushCounts) {
+	if !src.deferred {
+		r.addCounts(c)
+		return
+	}
+	p := &src.pc
+	p.routed += c.routed
+	p.delivered += c.delivered
+	p.sent += c.sent
+	p.sendErrors += c.sendErrors
+}
 
 // SetData attaches a value of the caller's to f (the root package keeps its per-transport
 // state there), read back with Data. Call it before f's first message is handled.

@@ -116,7 +116,7 @@ func (r *Router) Publish(key keyexpr.KeyExpr, p *wire.Push, rel wire.Reliability
 // m.Push's wire expression, node id, extensions and timestamp flag are changed for the copies
 // sent and restored before local delivery.
 func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wire.Reliability) {
-	r.st.pushesRouted.Add(1)
+	c := pushCounts{routed: 1}
 	south := src.south()
 	var blind []*Face
 	if south && rt.blind != nil {
@@ -150,13 +150,13 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 				continue
 			}
 			p.WireExpr = d.we
-			r.send(d.face, m, rel)
+			r.send(d.face, m, rel, &c)
 		}
 		if len(blind) > 0 {
 			p.WireExpr = wire.WireExpr{Suffix: rt.kb, Mapping: wire.MappingSender}
 			for _, d := range blind {
 				if rt.blindTo(d, src) {
-					r.send(d, m, rel)
+					r.send(d, m, rel, &c)
 				}
 			}
 		}
@@ -165,9 +165,12 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 	if len(rt.locals) > 0 {
 		s := Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src, KeyOwned: rt.owned}
 		for _, sub := range rt.locals {
-			r.deliver(sub, s)
+			if r.deliver(sub, s) {
+				c.delivered++
+			}
 		}
 	}
+	r.count(src, &c)
 }
 
 // allowedFrom reports whether a publication from src (south: src.south()) may go to d.
@@ -199,21 +202,22 @@ func (rt *route) has(f *Face) bool {
 	return false
 }
 
-// send sends m to face d, counting the outcome.
-func (r *Router) send(d *Face, m *wire.NetworkMessage, rel wire.Reliability) {
+// send sends m to face d, counting the outcome in c.
+func (r *Router) send(d *Face, m *wire.NetworkMessage, rel wire.Reliability, c *pushCounts) {
 	if err := d.sender.Send(m, rel); err != nil {
-		r.st.sendErrors.Add(1)
+		c.sendErrors++
 	} else {
-		r.st.pushesSent.Add(1)
+		c.sent++
 	}
 }
 
-// deliver calls a local subscriber's callback, recovering a panic.
-func (r *Router) deliver(sub *Subscriber, s Sample) {
+// deliver calls a local subscriber's callback, recovering a panic; it reports whether the
+// callback returned normally.
+func (r *Router) deliver(sub *Subscriber, s Sample) (ok bool) {
 	defer r.recoverCallback()
 	if sub.undeclared.Load() {
-		return
+		return false
 	}
 	sub.fn(s)
-	r.st.pushesDelivered.Add(1)
+	return true
 }
