@@ -50,6 +50,7 @@ type sampleQueue struct {
 	block    time.Duration
 	lagging  bool
 	closed   bool
+	recv     uint64        // samples offered and not yet added to st.received (the consumer does)
 	sleeping bool          // the consumer waits on wake
 	deferred bool          // a producer's batch will wake the consumer (see commit)
 	wake     chan struct{} // capacity 1
@@ -112,9 +113,11 @@ func (q *sampleQueue) drop() {
 // policy, with q.mu held: the caller fills the slot and calls commit. It returns nil (q.mu not
 // held) when the sample is dropped or the queue is closed.
 func (q *sampleQueue) reserve(size int) *slot {
-	q.st.received.Add(1)
 	q.mu.Lock()
+	q.recv++
 	for !q.closed && q.full(size) {
+		// Off the fast path (the consumer may be stuck in a callback): counted now.
+		q.flushRecv()
 		if q.sleeping { // a deferred wake-up: the consumer must drain now
 			q.wakeLocked()
 		}
@@ -138,10 +141,20 @@ func (q *sampleQueue) reserve(size int) *slot {
 		}
 	}
 	if q.closed {
+		q.flushRecv()
 		q.mu.Unlock()
 		return nil
 	}
 	return q.slots[(q.head+q.n)%len(q.slots)]
+}
+
+// flushRecv adds the samples offered since the last call to the Received counter. Called with
+// q.mu held.
+func (q *sampleQueue) flushRecv() {
+	if q.recv != 0 {
+		q.st.received.Add(q.recv)
+		q.recv = 0
+	}
 }
 
 // commit queues the slot reserve returned, now filled, and releases q.mu. It wakes a sleeping
@@ -288,6 +301,7 @@ func (q *sampleQueue) close() {
 	q.closed = true
 	q.stopped.Store(true)
 	q.n, q.bytes = 0, 0
+	q.flushRecv()
 	q.mu.Unlock()
 	select {
 	case q.wake <- struct{}{}:
@@ -330,6 +344,7 @@ func (q *sampleQueue) run(fn func(Sample)) {
 			q.mu.Unlock()
 			return
 		}
+		q.flushRecv() // before the deliveries: Received never lags Delivered
 		k = min(q.n, deliverBatch)
 		for i := range k {
 			batch[i], q.slots[q.head] = q.slots[q.head], batch[i]

@@ -45,6 +45,10 @@ type Subscriber struct {
 }
 
 // SubscriberStats are one subscriber's delivery counters.
+//
+// The counts are added up in batches: samples queued but not yet taken by the subscriber's
+// goroutine, and samples a direct subscriber got within a transport's batch that is still
+// being handled, show up a little later (Received is never below Delivered).
 type SubscriberStats struct {
 	Received  uint64 // samples delivered to its queue (dropped ones included)
 	Delivered uint64 // callback calls (or channel sends) that completed
@@ -53,7 +57,8 @@ type SubscriberStats struct {
 }
 
 func (c *subCounters) snapshot() SubscriberStats {
-	return SubscriberStats{Received: c.received.Load(), Delivered: c.delivered.Load(),
+	d := c.delivered.Load() // first: received is added before delivered
+	return SubscriberStats{Received: c.received.Load(), Delivered: d,
 		Dropped: c.dropped.Load(), Panics: c.panics.Load()}
 }
 
