@@ -204,3 +204,36 @@ func TestPushByOurIDFollowsDeclarations(t *testing.T) {
 	eqStrings(t, "undeclared", local.take(), nil)
 	eqStrings(t, "the other still", other.take(), []string{"cluster/mailbox/42=hi"})
 }
+
+// TestDeferredCounts: the pushes of a face whose owner defers its counts reach Stats at
+// EndBatch, not before; other faces count at once.
+func TestDeferredCounts(t *testing.T) {
+	r := New(Config{})
+	local := &subRecorder{}
+	_, _ = r.DeclareSubscriber(ke(t, "k/**"), local.fn)
+	c, cs := openFace(t, r, wire.Client, 1)
+	c.DeferCounts()
+	_, ps := finalPeer(t, r, 2, "9e 21 08 62 01 00 03 <k/*>")
+	cs.take()
+	ps.take()
+	handle(t, r, c, "7d 00 03 <k/a> 01 01 78")
+	handle(t, r, c, "7d 00 03 <k/b> 01 01 79")
+	eqStrings(t, "local", local.take(), []string{"k/a=x", "k/b=y"})
+	if n := len(ps.take()); n != 2 {
+		t.Fatalf("%d pushes to the peer", n)
+	}
+	if st := r.Stats(); st.PushesRouted != 0 || st.PushesDelivered != 0 || st.PushesSent != 0 {
+		t.Fatalf("counted before EndBatch: %+v", st)
+	}
+	c.EndBatch()
+	if st := r.Stats(); st.PushesRouted != 2 || st.PushesDelivered != 2 || st.PushesSent != 2 {
+		t.Fatalf("after EndBatch: %+v", st)
+	}
+	c.EndBatch() // nothing more
+	if err := r.Publish(ke(t, "k/c"), putPush("z"), wire.Reliable); err != nil {
+		t.Fatal(err)
+	}
+	if st := r.Stats(); st.PushesRouted != 3 || st.PushesDelivered != 3 || st.PushesSent != 3 {
+		t.Fatalf("a local publication counts at once: %+v", st)
+	}
+}
