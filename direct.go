@@ -39,10 +39,10 @@ type directSink struct {
 	onErr  func(v any)
 
 	// Counts not yet added to st and sess (guarded by mu): a sample that came with a
-	// transport's batch is counted when the batch ends (see wakeBatch), other ones at once,
+	// transport's batch is counted when the batch ends (see batchEnd), other ones at once,
 	// so that counting costs a few atomic additions per batch, not three per sample.
 	received, delivered uint64
-	listed              bool // in some wakeBatch's sinks
+	listed              bool // in some batchEnd's sinks
 }
 
 // deliver calls the callback with the publication of rs.
@@ -55,10 +55,10 @@ func (d *directSink) deliver(rs routing.Sample) {
 		d.call()
 		d.s = Sample{} // drop the references to the message
 	}
-	if p, ok := rs.Source.Data().(*peer); ok {
+	if be := batchOf(&rs); be != nil {
 		if !d.listed {
 			d.listed = true
-			p.wakes.sinks = append(p.wakes.sinks, d)
+			be.sinks = append(be.sinks, d)
 		}
 		return
 	}

@@ -45,16 +45,17 @@ type peer struct {
 	// failed is set by the first message that made routing fail the face: that one disconnects
 	// and is counted; the messages still in flight behind it are dropped.
 	failed atomic.Bool
-	// wakes holds the subscriber queues whose consumer's wake-up waits for the end of the
-	// batch being handled (see sampleQueue.commit); the transport's readers use it in turn.
-	wakes wakeBatch
+	// ends holds what waits for the end of the batch being handled: deferred consumer
+	// wake-ups (see sampleQueue.commit) and direct subscribers' counts (see directSink);
+	// the transport's readers use it in turn.
+	ends batchEnd
 }
 
 // EndBatch adds up the counters the batch's messages deferred and wakes the consumers whose
 // wake-up they deferred.
 func (p *peer) EndBatch() {
 	p.f.EndBatch()
-	p.wakes.flush()
+	p.ends.flush()
 }
 
 // HandleNetwork routes one message; a face that exceeds a routing limit is disconnected.

@@ -79,11 +79,8 @@ func (p *Publisher) Put(ctx context.Context, payload []byte, opts ...PutOption) 
 		return ErrClosed
 	}
 	if len(opts) == 0 && !p.s.stamp {
-		if err := ctx.Err(); err != nil {
+		if err := p.s.canPublish(ctx); err != nil {
 			return err
-		}
-		if p.s.isClosed() {
-			return ErrClosed
 		}
 		if sent, err := p.s.rt.PublishPut(p.route, payload, wire.Reliability(p.rel)); sent || err != nil {
 			return closedErr(err)

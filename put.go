@@ -55,11 +55,8 @@ func (s *Session) publish(ctx context.Context, ke keyexpr.KeyExpr, kind wire.Dat
 // publishOn routes one Put or Del on ke: through a declared publisher's route and spare
 // message when pr is not nil (spare holds a message between calls, nil while one is in use).
 func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing.PublisherRoute, spare *atomic.Pointer[wire.NetworkMessage], kind wire.DataID, payload []byte, c *putConfig, rel Reliability) error {
-	if err := ctx.Err(); err != nil {
+	if err := s.canPublish(ctx); err != nil {
 		return err
-	}
-	if s.isClosed() {
-		return ErrClosed
 	}
 	if err := c.encoding.check(); err != nil {
 		return err
@@ -116,6 +113,17 @@ func (s *Session) publishOn(ctx context.Context, ke keyexpr.KeyExpr, pr *routing
 		s.pushes.Put(m)
 	}
 	return closedErr(err)
+}
+
+// canPublish reports why a publication cannot start: ctx is done, or the session is closed.
+func (s *Session) canPublish(ctx context.Context) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.isClosed() {
+		return ErrClosed
+	}
+	return nil
 }
 
 // template returns the Push (of a Put, without key or payload) of a publication with c.

@@ -1,12 +1,12 @@
 package zenoh
 
 import (
-	"github.com/gozenoh/zenoh/routing"
 	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/gozenoh/zenoh/routing"
 	"github.com/gozenoh/zenoh/wire"
 )
 
@@ -34,9 +34,10 @@ const (
 // calls the callback serially.
 //
 // The consumer swaps filled ring slots with empty ones of its own (buffers included; the ring
-// holds pointers, so a swap is cheap under the lock), up to deliverBatch at a time, so that producers never wait for a callback and a callback never
-// sees its data overwritten. Samples taken with the one being delivered are no longer in the
-// ring: a subscriber holds at most its capacity plus deliverBatch samples.
+// holds pointers, so a swap is cheap under the lock), up to deliverBatch at a time, so that
+// producers never wait for a callback and a callback never sees its data overwritten.
+// Samples taken with the one being delivered are no longer in the ring: a subscriber holds at
+// most its capacity plus deliverBatch samples.
 type sampleQueue struct {
 	mu       sync.Mutex
 	slots    []*slot // the ring
@@ -162,7 +163,7 @@ func (q *sampleQueue) flushRecv() {
 // less than half full: the wake-up then waits for the end of that batch (wb.flush), so that a
 // batch of thousands of samples costs the consumer a few wake-ups, not one per sample it
 // catches up with.
-func (q *sampleQueue) commit(s *slot, wb *wakeBatch) {
+func (q *sampleQueue) commit(s *slot, wb *batchEnd) {
 	q.n++
 	q.bytes += len(s.payload)
 	if q.sleeping {
@@ -193,15 +194,20 @@ func (q *sampleQueue) pushSample(key string, p *wire.Push, rel wire.Reliability)
 // pushRouted queues a publication delivered by routing; one that came with a transport's
 // batch may defer the consumer's wake-up to the batch's end (see commit).
 func (q *sampleQueue) pushRouted(rs routing.Sample) {
-	var wb *wakeBatch
+	q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability, batchOf(&rs))
+}
+
+// batchOf returns the batchEnd of the transport batch rs came with, or nil (a local
+// publication).
+func batchOf(rs *routing.Sample) *batchEnd {
 	if p, ok := rs.Source.Data().(*peer); ok {
-		wb = &p.wakes
+		return &p.ends
 	}
-	q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability, wb)
+	return nil
 }
 
 // push queues a publication on key, kept as it is when keyOwned (immutable), else copied.
-func (q *sampleQueue) push(key string, keyOwned bool, p *wire.Push, rel wire.Reliability, wb *wakeBatch) {
+func (q *sampleQueue) push(key string, keyOwned bool, p *wire.Push, rel wire.Reliability, wb *batchEnd) {
 	if s := q.reserve(pushSize(p)); s != nil {
 		s.setPush(key, keyOwned, p, rel, &q.pool)
 		q.commit(s, wb)
@@ -217,16 +223,17 @@ func (q *sampleQueue) wakeLocked() {
 	}
 }
 
-// wakeBatch lists the queues whose consumer's wake-up waits for the end of one transport's
-// batch. Only that transport's readers use it, one at a time (the session serialises them).
-type wakeBatch struct {
+// batchEnd is what waits for the end of one transport's batch: the queues whose consumer's
+// wake-up was deferred, and the direct subscribers whose counts were. Only that transport's
+// readers use it, one at a time (the session serialises them).
+type batchEnd struct {
 	qs    []*sampleQueue
 	sinks []*directSink // direct subscribers whose counts wait for the batch's end
 }
 
 // flush wakes the consumers of the listed queues that still sleep, adds up the counts of the
 // listed direct subscribers, and empties the lists.
-func (wb *wakeBatch) flush() {
+func (wb *batchEnd) flush() {
 	for i, d := range wb.sinks {
 		d.mu.Lock()
 		d.flushLocked()

@@ -357,7 +357,7 @@ func TestQueueDeferredWake(t *testing.T) {
 		default:
 		}
 	}
-	var wb wakeBatch
+	var wb batchEnd
 	asleep()
 	for _, v := range []string{"a", "b", "c"} {
 		q.push("k", false, putPush(v), wire.Reliable, &wb)

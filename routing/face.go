@@ -111,7 +111,11 @@ func (r *Router) count(src *Face, c *pushCounts) {
 		r.addCounts(c)
 		return
 	}
-	p := &src.pc
+	src.pc.add(c)
+}
+
+// add adds c to p.
+func (p *pushCounts) add(c *pushCounts) {
 	p.routed += c.routed
 	p.delivered += c.delivered
 	p.sent += c.sent

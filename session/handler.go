@@ -29,8 +29,8 @@ type PeerHandler interface {
 	// during the call: copy what must outlive it. HandleNetwork must leave msg as it got it
 	// (it may change it during the call and restore it): the next message is decoded into
 	// the same one, updating only what differs from it. rel is the reliability of the
-	// channel it came on. A slow HandleNetwork holds back the transport's reader (and the peer's sender,
-	// through TCP flow control), not other transports.
+	// channel it came on. A slow HandleNetwork holds back the transport's reader (and the
+	// peer's sender, through TCP flow control), not other transports.
 	HandleNetwork(msg *wire.NetworkMessage, rel wire.Reliability)
 	// TransportDown is called once, after the last HandleNetwork, when the transport is gone.
 	// err says why (a *CloseError when a Close was exchanged; ErrLeaseExpired, an I/O error,
