@@ -335,6 +335,7 @@ func (q *sampleQueue) run(fn func(Sample)) {
 		batch[i] = &back[i]
 	}
 	var names interner
+	var smp Sample
 	k := 0 // samples of batch delivered in the previous round
 	for {
 		q.mu.Lock()
@@ -371,11 +372,15 @@ func (q *sampleQueue) run(fn func(Sample)) {
 		q.mu.Unlock()
 		delivered := uint64(0)
 		for i := range k {
-			if !q.stopped.Load() && q.call(fn, batch[i].sample(&names)) {
-				delivered++
+			if !q.stopped.Load() {
+				batch[i].fill(&smp, &names)
+				if q.call(fn, &smp) {
+					delivered++
+				}
 			}
 			batch[i].trim(q.retain)
 		}
+		smp = Sample{}     // holds no buffer between rounds
 		if delivered > 0 { // counted per batch: two atomic adds instead of two per sample
 			q.st.delivered.Add(delivered)
 			q.sess.samplesDelivered.Add(delivered)
@@ -385,7 +390,7 @@ func (q *sampleQueue) run(fn func(Sample)) {
 
 // call runs the callback, recovering and counting a panic. It reports whether the callback
 // returned normally (the caller counts deliveries).
-func (q *sampleQueue) call(fn func(Sample), s Sample) (ok bool) {
+func (q *sampleQueue) call(fn func(Sample), s *Sample) (ok bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			q.st.panics.Add(1)
@@ -395,6 +400,6 @@ func (q *sampleQueue) call(fn func(Sample), s Sample) (ok bool) {
 			}
 		}
 	}()
-	fn(s)
+	fn(*s)
 	return true
 }

@@ -93,34 +93,34 @@ func (s *slot) setToken(key string, alive bool) {
 	}
 }
 
-// sample returns the Sample view of s: Payload and Attachment alias s's buffers; Key and the
-// encoding's schema are interned strings.
-func (s *slot) sample(names *interner) Sample {
+// fill sets out to the Sample view of s: Payload and Attachment alias s's buffers; Key and
+// the encoding's schema are interned strings. Every field is set field by field, into the
+// caller's Sample: a composite literal returned by value costs a copy through the stack on
+// every sample.
+func (s *slot) fill(out *Sample, names *interner) {
 	key := s.keyStr
 	if key == "" {
 		key = names.get(s.key)
 	}
-	out := Sample{
-		Key:               key,
-		Payload:           s.payload,
-		Kind:              s.kind,
-		Encoding:          Encoding{id: s.encID},
-		Timestamp:         s.ts,
-		Priority:          s.qos.Priority(),
-		CongestionControl: s.qos.CongestionControl(),
-		Express:           s.qos.Express(),
-		Reliability:       s.rel,
-	}
+	out.Key = key
+	out.Payload = s.payload
+	out.Kind = s.kind
+	out.Encoding.id, out.Encoding.schema = s.encID, ""
 	if len(s.schema) > 0 {
 		out.Encoding.schema = names.get(s.schema)
 	}
+	out.Timestamp = s.ts
+	out.Priority = s.qos.Priority()
+	out.CongestionControl = s.qos.CongestionControl()
+	out.Express = s.qos.Express()
+	out.Reliability = s.rel
+	out.Attachment = nil
 	if s.hasAtt {
 		out.Attachment = s.attachment[:len(s.attachment):len(s.attachment)]
 		if out.Attachment == nil {
 			out.Attachment = []byte{}
 		}
 	}
-	return out
 }
 
 // trim frees an attachment buffer larger than retain, so that a burst of large attachments

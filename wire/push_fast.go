@@ -212,7 +212,9 @@ func (m *Push) repeat(b []byte, rep *repeatHead) int {
 	if l > 0 {
 		payload = b[off : off+int(l) : off+int(l)]
 	}
-	m.WireExpr = WireExpr{Scope: rep.scope, Suffix: suffix, Mapping: rep.mapping}
+	// Field by field: a composite literal is built on the stack and copied with wide loads
+	// that cannot be forwarded from its narrow stores (a stall on every message).
+	m.WireExpr.Scope, m.WireExpr.Suffix, m.WireExpr.Mapping = rep.scope, suffix, rep.mapping
 	m.QoS = rep.qos
 	m.Body.ID = DataIDPut
 	m.Body.Put.Encoding.ID = rep.enc
