@@ -6,6 +6,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/gozenoh/zenoh/wire"
 )
@@ -380,4 +381,83 @@ func TestQueueDeferredWake(t *testing.T) {
 	asleep()
 	q.pushSample("k", putPush("f"), wire.Reliable) // not from a batch: at once
 	expect("f")
+}
+
+// TestSlotLayout checks that a plain sample's fields fill exactly a slot's first cache line and
+// that slots are a whole number of cache lines (so a ring of them keeps that line aligned).
+func TestSlotLayout(t *testing.T) {
+	var s slot
+	if off := unsafe.Offsetof(s.hasAtt); off != 64 {
+		t.Errorf("cold fields start at byte %d, want 64", off)
+	}
+	if sz := unsafe.Sizeof(s); sz%64 != 0 {
+		t.Errorf("slot is %d bytes, not a multiple of 64", sz)
+	}
+}
+
+// TestSlotReuse fills one slot with samples of every shape in turn, so that a field a sample
+// left in the slot (a schema, a timestamp, an attachment, a key, a pooled payload) cannot leak
+// into the next sample's view.
+func TestSlotReuse(t *testing.T) {
+	id, _ := ParseZenohID("abc")
+	plain := func(payload string) *wire.Push { return putPush(payload) }
+	full := func(payload string) *wire.Push {
+		p := putPush(payload)
+		b := &p.Body.Put
+		b.Encoding = EncodingTextPlain.WithSchema("utf-8").toWire()
+		b.HasTimestamp, b.Timestamp = true, wire.Timestamp{Time: 7, ID: id}
+		b.HasAttachment, b.Attachment = true, []byte("att")
+		return p
+	}
+	emptyAtt := func(payload string) *wire.Push {
+		p := putPush(payload)
+		p.Body.Put.HasAttachment = true
+		return p
+	}
+	del := func(ts bool) *wire.Push {
+		d := &wire.Push{QoS: wire.NetQoSDefault}
+		d.Body.ID = wire.DataIDDel
+		if ts {
+			d.Body.Del.HasTimestamp, d.Body.Del.Timestamp = true, wire.Timestamp{Time: 9, ID: id}
+		}
+		return d
+	}
+	big := string(make([]byte, smallPayload+1))
+	cases := []struct {
+		key   string
+		owned bool
+		p     *wire.Push
+		want  Sample
+	}{
+		{"k/full", false, full("0123456789abcdefXYZ"), Sample{Key: "k/full", Payload: []byte("0123456789abcdefXYZ"),
+			Encoding: NewEncoding("text/plain;utf-8"), Timestamp: TimestampFromNTP64(7, id), Attachment: []byte("att")}},
+		{"k/plain", true, plain("tiny"), Sample{Key: "k/plain", Payload: []byte("tiny")}},
+		{"k/big", true, full(big), Sample{Key: "k/big", Payload: []byte(big), Encoding: NewEncoding("text/plain;utf-8"),
+			Timestamp: TimestampFromNTP64(7, id), Attachment: []byte("att")}},
+		{"k/copied", false, plain("0123456789abcdef"), Sample{Key: "k/copied", Payload: []byte("0123456789abcdef")}},
+		{"k/del", true, del(true), Sample{Key: "k/del", Kind: SampleKindDelete, Timestamp: TimestampFromNTP64(9, id)}},
+		{"k/empty-att", true, emptyAtt(""), Sample{Key: "k/empty-att", Payload: []byte{}, Attachment: []byte{}}},
+		{"k/del2", false, del(false), Sample{Key: "k/del2", Kind: SampleKindDelete}},
+		{"k/last", true, plain("x"), Sample{Key: "k/last", Payload: []byte("x")}},
+	}
+	var s slot
+	var pool bufPool
+	pool.max = 1 << 20
+	var names interner
+	var got Sample // reused, as the consumer does
+	for round := range 2 {
+		for i, c := range cases {
+			s.setPush(c.key, c.owned, c.p, wire.Reliable, &pool)
+			s.fill(&got, &names)
+			w := c.want
+			w.Priority, w.CongestionControl, w.Reliability = PriorityData, CongestionControlDrop, ReliabilityReliable
+			if fmt.Sprint(got) != fmt.Sprint(w) || (w.Attachment == nil) != (got.Attachment == nil) {
+				t.Fatalf("round %d case %d (%s):\ngot  %+v\nwant %+v", round, i, c.key, got, w)
+			}
+			s.release(&pool)
+		}
+	}
+	if s.pooled {
+		t.Fatal("a pooled buffer was not released")
+	}
 }

@@ -5,19 +5,36 @@ import (
 )
 
 // slot is one queued sample of a subscriber, in buffers that the queue reuses.
+//
+// A plain sample (a key kept as it came, a payload of at most inlinePayload bytes, no schema,
+// timestamp or attachment) is written and read in the slot's first 64 bytes alone: the
+// producer and the consumer run on different cores, so every cache line a sample touches
+// moves between them. The other fields are written only for the samples that need them
+// (extra says which ones do); the consumer reads them only then.
 type slot struct {
-	keyStr     string // the key when it could be kept as it came (immutable); else key holds it
-	key        []byte
-	payload    []byte
-	attachment []byte
-	schema     []byte
+	// Hot: every sample.
+	keyStr  string // the key when it could be kept as it came (immutable); else key holds it
+	payload []byte // aliases inline, own or a pooled buffer (pooled)
+	encID   uint16
+	kind    SampleKind
+	qos     wire.NetQoS
+	rel     wire.Reliability
+	extra   bool // key (when keyStr is empty), schema, ts, attachment and hasAtt are this sample's
+	pooled  bool // payload is a buffer of the queue's pool, given back by release
+	inline  [inlinePayload]byte
+	_       [1]byte // the hot fields fill 64 bytes (TestSlotLayout)
+
+	// Cold: samples with extra set.
 	hasAtt     bool
-	encID      uint16
-	kind       SampleKind
+	key        []byte
+	schema     []byte
 	ts         Timestamp
-	qos        wire.NetQoS
-	rel        wire.Reliability
+	attachment []byte
+	own        []byte // the slot's payload buffer, for payloads up to smallPayload bytes
 }
+
+// inlinePayload is the largest payload a slot holds in its first cache line.
+const inlinePayload = 16
 
 // pushSize returns the payload size of a publication (what counts against a queue's bytes).
 func pushSize(p *wire.Push) int {
@@ -27,66 +44,89 @@ func pushSize(p *wire.Push) int {
 	return 0
 }
 
-// setPayload copies a payload into s: into s's own buffer when it is small, else into a
-// buffer from pool (which s gives back through release).
+// setPayload copies a payload into s: inline when it is tiny, into s's own buffer when it is
+// small, else into a buffer from pool (which s gives back through release).
 func (s *slot) setPayload(b []byte, pool *bufPool) {
-	if len(b) > smallPayload && len(b) > cap(s.payload) {
-		s.release(pool)
-		s.payload = pool.get(len(b))
+	switch n := len(b); {
+	case n <= inlinePayload:
+		s.payload = s.inline[:n:n]
 		copy(s.payload, b)
-		return
+	case n <= smallPayload:
+		s.own = append(s.own[:0], b...)
+		s.payload = s.own
+	default:
+		s.payload = pool.get(n)
+		s.pooled = true
+		copy(s.payload, b)
 	}
-	s.payload = append(s.payload[:0], b...)
 }
 
 // release gives a pooled payload buffer back to pool.
 func (s *slot) release(pool *bufPool) {
-	if cap(s.payload) > smallPayload {
+	if s.pooled {
 		pool.put(s.payload)
-		s.payload = nil
+		s.payload, s.pooled = nil, false
 	}
 }
 
-// setPush copies a publication into s.
+// setPush copies a publication into s, which holds no pooled buffer (see release).
 func (s *slot) setPush(key string, keyOwned bool, p *wire.Push, rel wire.Reliability, pool *bufPool) {
+	s.qos, s.rel = p.QoS, rel
+	extra := !keyOwned
 	if keyOwned {
-		s.keyStr, s.key = key, s.key[:0]
+		s.keyStr = key
 	} else {
 		s.keyStr, s.key = "", append(s.key[:0], key...)
 	}
-	s.qos, s.rel = p.QoS, rel
-	s.ts = Timestamp{}
+	var ts *wire.Timestamp
+	var att []byte
+	var hasAtt bool
 	switch p.Body.ID {
 	case wire.DataIDPut:
 		b := &p.Body.Put
 		s.kind = SampleKindPut
 		s.setPayload(b.Payload, pool)
 		s.encID = b.Encoding.ID
-		s.schema = append(s.schema[:0], b.Encoding.Schema...)
 		if b.HasTimestamp {
-			s.ts = Timestamp{ntp: b.Timestamp.Time, id: b.Timestamp.ID}
+			ts = &b.Timestamp
 		}
-		s.hasAtt = b.HasAttachment
-		s.attachment = append(s.attachment[:0], b.Attachment...)
+		att, hasAtt = b.Attachment, b.HasAttachment
+		if len(b.Encoding.Schema) > 0 || ts != nil || hasAtt {
+			s.schema = append(s.schema[:0], b.Encoding.Schema...)
+			extra = true
+		} else if extra {
+			s.schema = s.schema[:0]
+		}
 	default:
 		b := &p.Body.Del
 		s.kind = SampleKindDelete
-		s.payload = s.payload[:0]
-		s.encID, s.schema = 0, s.schema[:0]
+		s.payload, s.encID = nil, 0
 		if b.HasTimestamp {
-			s.ts = Timestamp{ntp: b.Timestamp.Time, id: b.Timestamp.ID}
+			ts = &b.Timestamp
 		}
-		s.hasAtt = b.HasAttachment
-		s.attachment = append(s.attachment[:0], b.Attachment...)
+		att, hasAtt = b.Attachment, b.HasAttachment
+		if extra = extra || ts != nil || hasAtt; extra {
+			s.schema = s.schema[:0]
+		}
+	}
+	s.extra = extra
+	if extra {
+		s.ts = Timestamp{}
+		if ts != nil {
+			s.ts = Timestamp{ntp: ts.Time, id: ts.ID}
+		}
+		s.hasAtt = hasAtt
+		s.attachment = append(s.attachment[:0], att...)
 	}
 }
 
 // setToken fills s with a liveliness change of key.
 func (s *slot) setToken(key string, alive bool) {
 	s.keyStr, s.key = "", append(s.key[:0], key...)
-	s.payload, s.schema, s.attachment = s.payload[:0], s.schema[:0], s.attachment[:0]
+	s.payload, s.schema, s.attachment = nil, s.schema[:0], s.attachment[:0]
 	s.encID, s.hasAtt, s.ts = 0, false, Timestamp{}
 	s.qos, s.rel = wire.NetQoSDefault, wire.Reliable
+	s.extra = true
 	s.kind = SampleKindPut
 	if !alive {
 		s.kind = SampleKindDelete
@@ -98,22 +138,26 @@ func (s *slot) setToken(key string, alive bool) {
 // caller's Sample: a composite literal returned by value costs a copy through the stack on
 // every sample.
 func (s *slot) fill(out *Sample, names *interner) {
-	key := s.keyStr
-	if key == "" {
-		key = names.get(s.key)
-	}
-	out.Key = key
+	out.Key = s.keyStr
 	out.Payload = s.payload
 	out.Kind = s.kind
 	out.Encoding.id, out.Encoding.schema = s.encID, ""
-	if len(s.schema) > 0 {
-		out.Encoding.schema = names.get(s.schema)
-	}
-	out.Timestamp = s.ts
 	out.Priority = s.qos.Priority()
 	out.CongestionControl = s.qos.CongestionControl()
 	out.Express = s.qos.Express()
 	out.Reliability = s.rel
+	if !s.extra {
+		out.Timestamp = Timestamp{}
+		out.Attachment = nil
+		return
+	}
+	if out.Key == "" {
+		out.Key = names.get(s.key)
+	}
+	if len(s.schema) > 0 {
+		out.Encoding.schema = names.get(s.schema)
+	}
+	out.Timestamp = s.ts
 	out.Attachment = nil
 	if s.hasAtt {
 		out.Attachment = s.attachment[:len(s.attachment):len(s.attachment)]
