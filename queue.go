@@ -335,8 +335,8 @@ func (q *sampleQueue) run(fn func(Sample)) {
 		batch[i] = &back[i]
 	}
 	var names interner
-	var smp Sample
-	k := 0 // samples of batch delivered in the previous round
+	var smp [2]Sample // views of the samples being delivered (see below)
+	k := 0            // samples of batch delivered in the previous round
 	for {
 		q.mu.Lock()
 		for i := range k {
@@ -370,17 +370,20 @@ func (q *sampleQueue) run(fn func(Sample)) {
 			}
 		}
 		q.mu.Unlock()
+		// Each sample's view is filled one callback ahead of its own: the callback's argument
+		// is a wide copy of the view, which stalls when the view's narrow stores are that recent.
 		delivered := uint64(0)
+		batch[0].fill(&smp[0], &names)
 		for i := range k {
-			if !q.stopped.Load() {
-				batch[i].fill(&smp, &names)
-				if q.call(fn, &smp) {
-					delivered++
-				}
+			if i+1 < k {
+				batch[i+1].fill(&smp[(i+1)&1], &names)
+			}
+			if !q.stopped.Load() && q.call(fn, &smp[i&1]) {
+				delivered++
 			}
 			batch[i].trim(q.retain)
 		}
-		smp = Sample{}     // holds no buffer between rounds
+		smp = [2]Sample{}  // holds no buffer between rounds
 		if delivered > 0 { // counted per batch: two atomic adds instead of two per sample
 			q.st.delivered.Add(delivered)
 			q.sess.samplesDelivered.Add(delivered)
