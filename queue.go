@@ -265,7 +265,7 @@ func (wb *batchEnd) flush() {
 // pushToken queues a liveliness change.
 func (q *sampleQueue) pushToken(key string, alive bool) {
 	if s := q.reserve(0); s != nil {
-		s.setToken(key, alive)
+		s.setToken(key, alive, &q.pool)
 		q.commit(s, nil)
 	}
 }

@@ -461,3 +461,31 @@ func TestSlotReuse(t *testing.T) {
 		t.Fatal("a pooled buffer was not released")
 	}
 }
+
+// TestSlotDroppedPooledBuffer reuses a slot whose sample DropOldest dropped while it held a
+// pooled buffer (nothing released it): the buffer goes back to the pool, whatever comes next.
+func TestSlotDroppedPooledBuffer(t *testing.T) {
+	big := putPush(string(make([]byte, 3*smallPayload)))
+	del := &wire.Push{QoS: wire.NetQoSDefault}
+	del.Body.ID = wire.DataIDDel
+	for _, next := range []struct {
+		name string
+		fill func(*slot, *bufPool)
+	}{
+		{"tiny", func(s *slot, p *bufPool) { s.setPush("k", true, putPush("x"), wire.Reliable, p) }},
+		{"small", func(s *slot, p *bufPool) { s.setPush("k", true, putPush(string(make([]byte, 100))), wire.Reliable, p) }},
+		{"delete", func(s *slot, p *bufPool) { s.setPush("k", true, del, wire.Reliable, p) }},
+		{"token", func(s *slot, p *bufPool) { s.setToken("k", true, p) }},
+	} {
+		var s slot
+		pool := bufPool{max: 1 << 20}
+		s.setPush("k", true, big, wire.Reliable, &pool)
+		if !s.pooled || pool.bytes != 0 {
+			t.Fatalf("%s: big payload not in a pooled buffer", next.name)
+		}
+		next.fill(&s, &pool)
+		if s.pooled || pool.bytes == 0 {
+			t.Fatalf("%s: pooled=%v, pool holds %d bytes: the dropped sample's buffer was not given back", next.name, s.pooled, pool.bytes)
+		}
+	}
+}

@@ -45,8 +45,10 @@ func pushSize(p *wire.Push) int {
 }
 
 // setPayload copies a payload into s: inline when it is tiny, into s's own buffer when it is
-// small, else into a buffer from pool (which s gives back through release).
+// small, else into a buffer from pool (which s gives back through release). A pooled buffer
+// s still holds (a sample that DropOldest dropped) goes back to pool first.
 func (s *slot) setPayload(b []byte, pool *bufPool) {
+	s.release(pool)
 	switch n := len(b); {
 	case n <= inlinePayload:
 		s.payload = s.inline[:n:n]
@@ -69,7 +71,7 @@ func (s *slot) release(pool *bufPool) {
 	}
 }
 
-// setPush copies a publication into s, which holds no pooled buffer (see release).
+// setPush copies a publication into s.
 func (s *slot) setPush(key string, keyOwned bool, p *wire.Push, rel wire.Reliability, pool *bufPool) {
 	s.qos, s.rel = p.QoS, rel
 	extra := !keyOwned
@@ -100,6 +102,7 @@ func (s *slot) setPush(key string, keyOwned bool, p *wire.Push, rel wire.Reliabi
 	default:
 		b := &p.Body.Del
 		s.kind = SampleKindDelete
+		s.release(pool)
 		s.payload, s.encID = nil, 0
 		if b.HasTimestamp {
 			ts = &b.Timestamp
@@ -121,7 +124,8 @@ func (s *slot) setPush(key string, keyOwned bool, p *wire.Push, rel wire.Reliabi
 }
 
 // setToken fills s with a liveliness change of key.
-func (s *slot) setToken(key string, alive bool) {
+func (s *slot) setToken(key string, alive bool, pool *bufPool) {
+	s.release(pool)
 	s.keyStr, s.key = "", append(s.key[:0], key...)
 	s.payload, s.schema, s.attachment = nil, s.schema[:0], s.attachment[:0]
 	s.encID, s.hasAtt, s.ts = 0, false, Timestamp{}
