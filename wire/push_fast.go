@@ -197,11 +197,23 @@ type repeatHead struct {
 // head followed by a valid payload.
 func (m *Push) repeat(b []byte, rep *repeatHead) int {
 	hl := rep.n
-	if hl == 0 || len(b) <= hl || string(b[:hl]) != string(rep.head[:hl]) {
+	if hl == 0 || hl > len(rep.head) || len(b) <= hl {
 		return 0
 	}
-	l, n := zintAt(b, hl)
-	if n <= 0 || l > MaxPayloadLen || l > uint64(len(b)-hl-n) {
+	// A byte loop: heads are a few bytes, shorter than a call to memequal pays for.
+	for i, c := range b[:hl] {
+		if c != rep.head[i] {
+			return 0
+		}
+	}
+	var l uint64
+	var n int
+	if c := b[hl]; c < 0x80 { // a payload length below 128: one byte
+		l, n = uint64(c), 1
+	} else if l, n = zintAt(b, hl); n <= 0 {
+		return 0
+	}
+	if l > MaxPayloadLen || l > uint64(len(b)-hl-n) {
 		return 0
 	}
 	off := hl + n

@@ -179,7 +179,7 @@ func TestPushRepeatAgrees(t *testing.T) {
 				msgs = append(msgs, NetworkMessage{ID: NetIDPush, Push: netGenPush(t)})
 			default:
 				m := heads[rapid.IntRange(0, len(heads)-1).Draw(t, "head")]
-				m.Body.Put.Payload = netBytes(t, "payload", 40)
+				m.Body.Put.Payload = netBytes(t, "payload", 300) // lengths of one and two zint bytes
 				msgs = append(msgs, NetworkMessage{ID: NetIDPush, Push: m})
 			}
 		}
@@ -248,5 +248,48 @@ func TestPushRepeatZeroAlloc(t *testing.T) {
 	})
 	if allocs != 0 || it.Err() != nil || it.rep.n == 0 {
 		t.Fatalf("%v allocs, err %v, repeat head %d", allocs, it.Err(), it.rep.n)
+	}
+}
+
+// TestPushRepeatLengths walks a stream of one head whose payload lengths cross each zint
+// length boundary (one byte below 128, two from 128, three from 16384), so that the repeat
+// path's length decoding is checked at every one of them.
+func TestPushRepeatLengths(t *testing.T) {
+	m := NetworkMessage{ID: NetIDPush}
+	m.Push.WireExpr = WireExpr{Scope: 7, Mapping: MappingSender}
+	m.Push.QoS = NetQoSDefault
+	m.Push.Body.ID = DataIDPut
+	lengths := []int{0, 1, 127, 128, 129, 255, 256, 300, 16383, 16384, 16385, 1}
+	w := NewBatchWriter(nil, BatchConfig{Size: MaxBatchSize})
+	h := FrameHeader{Reliability: Reliable}
+	for i, n := range lengths {
+		m.Push.Body.Put.Payload = bytes.Repeat([]byte{byte(i + 1)}, n)
+		var err error
+		if i == 0 {
+			err = w.AppendFrame(&h, &m)
+		} else {
+			err = w.AppendNetwork(&m, Reliable, TransportQoSDefault)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	it := NewBatchIter(w.Bytes())
+	i := 0
+	for k := it.Next(); k != BatchDone; k = it.Next() {
+		if k != BatchNetwork {
+			continue
+		}
+		p := it.Network().Push.Body.Put.Payload
+		if len(p) != lengths[i] || (len(p) > 0 && (p[0] != byte(i+1) || p[len(p)-1] != byte(i+1))) {
+			t.Fatalf("message %d: payload of %d bytes, want %d", i, len(p), lengths[i])
+		}
+		i++
+	}
+	if it.Err() != nil || i != len(lengths) {
+		t.Fatalf("walked %d of %d messages: %v", i, len(lengths), it.Err())
+	}
+	if it.rep.n == 0 {
+		t.Fatal("the stream did not take the repeat path")
 	}
 }
