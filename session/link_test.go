@@ -55,6 +55,29 @@ func TestStreamReader(t *testing.T) {
 	}
 }
 
+// TestStreamReaderReusesFront: a stream of small batches read one at a time (request and
+// response) is read at the front of the buffer each time, not through the whole buffer.
+func TestStreamReaderReusesFront(t *testing.T) {
+	var stream []byte
+	for i := range 5000 {
+		b := batchBuf(bytes.Repeat([]byte{byte(i)}, 70))
+		if err := putStreamPrefix(b); err != nil {
+			t.Fatal(err)
+		}
+		stream = append(stream, b...)
+	}
+	r := newStreamReader(&chunkReader{b: stream, n: 72}) // one batch per read
+	for i := range 5000 {
+		b, err := r.next()
+		if err != nil || len(b) != 70 || b[0] != byte(i) {
+			t.Fatalf("batch %d: %d bytes, %v", i, len(b), err)
+		}
+		if r.tail > 72 {
+			t.Fatalf("batch %d read at offset %d, want the front", i, r.tail-72)
+		}
+	}
+}
+
 type chunkReader struct {
 	b []byte
 	n int

@@ -52,6 +52,12 @@ func (s *streamReader) fill(want int, atBoundary bool) error {
 	if s.tail-s.head >= want {
 		return nil
 	}
+	if s.head == s.tail {
+		// Nothing buffered: read at the front again. A request/response stream then reuses the
+		// same few cache lines and pages, instead of walking the whole buffer one small batch at
+		// a time (each read landing in cold memory, for the kernel's copy and our parse alike).
+		s.head, s.tail = 0, 0
+	}
 	if s.head+want > len(s.buf) { // not enough room behind: move the partial batch to the front
 		s.tail = copy(s.buf, s.buf[s.head:s.tail])
 		s.head = 0
