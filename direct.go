@@ -20,7 +20,9 @@ type DirectOption struct{ b bool }
 // Attachment alias the receive buffer and are valid only during the call. A callback that
 // blocks holds back every transport delivering to it (one that blocks past the lease loses
 // its transport, which is then re-established), so use it for callbacks that return quickly;
-// a panic is recovered and counted as with queued delivery. Queue options (WithQueue,
+// a panic is recovered and counted as with queued delivery. What the callback sends to the
+// node the sample came from (a reply, an answer) goes out when the transport has handled the
+// batch the sample came in, together with the batch's other replies. Queue options (WithQueue,
 // WithQueueBytes, WithBlockTimeout) have no effect. Close does not wait for a call in
 // progress on another goroutine: it guarantees that no call starts once it has returned.
 func WithDirect(direct bool) DirectOption { return DirectOption{direct} }

@@ -17,8 +17,11 @@
 // otherwise go idle, so batching happens under load. On an idle transport a sender writes its
 // batch itself, with a write that never blocks (what the socket does not take is left to the
 // writer), so a request or a reply costs no wake-up of another goroutine; a burst is still
-// batched by the writer. One lock owns the write side of the links, so batches go out whole
-// and in SN order whoever writes them.
+// batched by the writer. What the reader itself sends while it handles a batch (a handler's
+// reply) waits for the end of that batch and goes out then, in one write with the batch's
+// other replies, from the top of the reader's loop rather than deep inside the handler (see
+// inline.go). One lock owns the write side of the links, so batches go out whole and in SN
+// order whoever writes them.
 //
 // Links: the links of a transport share the peer's SN space. While two links are up (a
 // simultaneous dial, or a peer that reconnects), a reader holds a frame that skips SNs until

@@ -30,7 +30,8 @@ type PeerHandler interface {
 	// (it may change it during the call and restore it): the next message is decoded into
 	// the same one, updating only what differs from it. rel is the reliability of the
 	// channel it came on. A slow HandleNetwork holds back the transport's reader (and the
-	// peer's sender, through TCP flow control), not other transports.
+	// peer's sender, through TCP flow control), not other transports. What it sends on its
+	// own transport goes out once the batch msg came in has been handled.
 	HandleNetwork(msg *wire.NetworkMessage, rel wire.Reliability)
 	// TransportDown is called once, after the last HandleNetwork, when the transport is gone.
 	// err says why (a *CloseError when a Close was exchanged; ErrLeaseExpired, an I/O error,

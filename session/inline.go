@@ -1,6 +1,11 @@
 package session
 
-import "time"
+import (
+	"math/bits"
+	"time"
+
+	"github.com/gozenoh/zenoh/wire"
+)
 
 // Inline writes. Handing a batch to the writer goroutine costs a wake-up of another thread
 // (several µs on a busy or virtual machine) on every message of an otherwise idle transport,
@@ -179,4 +184,57 @@ func (t *Transport) flushPending() {
 		t.stats.txBytes.Add(uint64(len(buf)))
 	}
 	t.release(p.b)
+}
+
+// Sends of the reader itself. A message the transport's reader sends while it handles a batch
+// (a reply from a direct callback, a declaration answering an interest) would be written
+// inline deep inside that batch's handling. A system call that deep is dear: after it, every
+// return up the call stack is mispredicted (the kernel's own calls have overwritten the
+// processor's return predictions), which costs about a microsecond per round trip. So such a
+// message waits in its queue's current batch, the writer not woken, and the reader writes it
+// when it has handled the batch (flushDeferred), at the top of its loop; the batch's other
+// replies go out in the same write. A message of another goroutine meanwhile is written as
+// before, inline (with the deferred ones before it) or by the writer.
+
+// deferSend reports whether the message just added to q's current batch, with txMu held, is
+// the reader's own and waits for the end of its batch: it is, when the caller is the reader
+// handling a batch and the message would otherwise be written inline.
+func (t *Transport) deferSend(q *txQueue, qos wire.NetQoS) bool {
+	g := t.rxG.Load()
+	if g == 0 || !t.waiting || q.rlen != 0 || q.cur == nil || getg() != g {
+		return false
+	}
+	bit := uint32(1) << q.idx
+	t.deferred |= bit
+	if qos.Express() || !t.cfg.Batching {
+		t.deferredSeal |= bit
+	}
+	return true
+}
+
+// flushDeferred sends what the reader deferred while it handled a batch (see deferSend):
+// inline when one queue holds it and the transport is idle, else through the writer.
+func (t *Transport) flushDeferred() {
+	t.txMu.Lock()
+	d, sealBits := t.deferred, t.deferredSeal
+	if d == 0 {
+		t.txMu.Unlock()
+		return
+	}
+	t.deferred, t.deferredSeal = 0, 0
+	if d&(d-1) == 0 { // one queue
+		q := &t.queues[bits.TrailingZeros32(d)]
+		if w := t.takeInline(q); w.b != nil {
+			t.txMu.Unlock()
+			t.writeInline(w)
+			return
+		}
+	}
+	for i := range t.queues {
+		if sealBits&(1<<i) != 0 {
+			t.seal(&t.queues[i])
+		}
+	}
+	t.wakeLocked()
+	t.txMu.Unlock()
 }

@@ -276,3 +276,73 @@ func TestInlinePartialWriteTCP(t *testing.T) {
 		t.Fatalf("stats %+v", s)
 	}
 }
+
+// handlerFunc is a PeerHandler calling a function.
+type handlerFunc func(m *wire.NetworkMessage, rel wire.Reliability)
+
+func (f handlerFunc) HandleNetwork(m *wire.NetworkMessage, rel wire.Reliability) { f(m, rel) }
+func (f handlerFunc) TransportDown(error)                                        {}
+
+// TestReaderSendsAtBatchEnd: what the reader sends while it handles a batch (a reply from its
+// handler) waits for the end of that batch and goes out in one inline write with the batch's
+// other replies; a message that another goroutine sends meanwhile is written at once, with
+// the waiting replies before it.
+func TestReaderSendsAtBatchEnd(t *testing.T) {
+	if getg() == 0 {
+		t.Skip("getg is not read on this platform: the reader's sends are not deferred")
+	}
+	synctest.Test(t, func(t *testing.T) {
+		oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
+		o, a := handshakePair(t, oc, ac, tcpMTU)
+		if o.err != nil || a.err != nil {
+			t.Fatalf("handshake: %v / %v", o.err, a.err)
+		}
+		link := &tryCounter{memLink: o.r.link.(*memLink)}
+		o.r.link = link
+		tr := newTransport(oc, discardLog(), o.r, gone{})
+		entered, release := make(chan struct{}), make(chan struct{})
+		tr.start(handlerFunc(func(m *wire.NetworkMessage, rel wire.Reliability) {
+			p := m.Push.Body.Put.Payload
+			tr.Send(push("reply", []byte{p[0] + 100}, wire.NetQoSDefault), wire.Reliable)
+			if p[0] == 0 {
+				entered <- struct{}{}
+				<-release
+			}
+		}))
+		raw := rawPeer{t, a.r.link}
+		in := a.r.link.(*memLink).in
+		raw.sendRaw([]byte{0x04})    // a first batch (a keep-alive): the writer's link set-up is done
+		time.Sleep(time.Millisecond) // idle: sends may go inline
+		qos := wire.NewTransportQoS(wire.PriorityData)
+		raw.sendRaw(frame(t, wire.Reliable, a.r.ourSN, qos,
+			push("k", []byte{0}, wire.NetQoSDefault), push("k", []byte{1}, wire.NetQoSDefault)))
+		<-entered
+		synctest.Wait()
+		if len(in.ch) != 0 || link.tries.Load() != 0 {
+			t.Fatalf("the reader's reply went out during its batch: %d batches, %d inline writes", len(in.ch), link.tries.Load())
+		}
+		close(release)
+		got := batchMessages(t, raw.recvSkipKA())
+		if fmt.Sprint(got) != "[[100] [101]]" || link.tries.Load() != 1 {
+			t.Fatalf("after the batch: %v in one batch, %d inline writes; want both replies in one inline write", got, link.tries.Load())
+		}
+
+		// Another goroutine's message during the reader's batch goes out at once, after the
+		// reply the reader is holding.
+		entered, release = make(chan struct{}), make(chan struct{})
+		time.Sleep(time.Millisecond)
+		raw.sendRaw(frame(t, wire.Reliable, a.r.ourSN+1, qos, push("k", []byte{0}, wire.NetQoSDefault)))
+		<-entered
+		tr.Send(push("other", []byte{7}, wire.NetQoSDefault), wire.Reliable)
+		if got := batchMessages(t, raw.recvSkipKA()); fmt.Sprint(got) != "[[100] [7]]" {
+			t.Fatalf("another goroutine's send during the batch: %v, want the held reply and it", got)
+		}
+		close(release)
+		synctest.Wait()
+		if len(in.ch) != 0 {
+			t.Fatalf("%d batches left after the second batch, want none", len(in.ch))
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}

@@ -72,7 +72,9 @@ func (t *Transport) reader(lk *tlink) {
 			t.ctl.Store(true)
 			t.kick()
 		}
-		if err := t.handleBatch(lk, b); err != nil {
+		err = t.handleBatch(lk, b)
+		t.flushDeferred()
+		if err != nil {
 			var ce *CloseError
 			if errors.As(err, &ce) && !ce.Remote {
 				t.stats.errors.Add(1)
@@ -160,7 +162,9 @@ func (t *Transport) handleBatch(lk *tlink, b []byte) error {
 	t.rxMu.Lock()
 	defer t.rxMu.Unlock()
 	defer t.rxCond.Broadcast()
+	t.rxG.Store(getg())
 	n, err := t.walkBatch(lk, b)
+	t.rxG.Store(0)
 	t.stats.rxMessages.Add(n) // counted once per batch
 	if t.be != nil {
 		t.be.EndBatch()

@@ -57,6 +57,11 @@ type Transport struct {
 	txAt    atomic.Int64 // t.now when the last write to a link ended, or a sender saw a burst
 	txCost  atomic.Int64 // how long inline writes take (moving average, ns; under wmu)
 	rxSince atomic.Bool  // a batch arrived since the last write to a link began
+	// rxG is getg() of the reader handling a batch, 0 when none is: its own sends wait for
+	// the batch's end (see deferSend). deferred has a bit for each queue holding such a
+	// send, deferredSeal one for each that must be sealed (express); both under txMu.
+	rxG                    atomic.Uintptr
+	deferred, deferredSeal uint32
 
 	// Links and lifecycle.
 	mu     sync.Mutex

@@ -245,6 +245,10 @@ func (t *Transport) enqueueLocked(q *txQueue, x *txMsg, rel wire.Reliability, tq
 // Called with txMu held; releases it.
 func (t *Transport) queued(q *txQueue, qos wire.NetQoS) (inlineWrite, error) {
 	t.stats.txMessages.Add(1)
+	if t.deferSend(q, qos) {
+		t.txMu.Unlock()
+		return inlineWrite{}, nil
+	}
 	if w := t.takeInline(q); w.b != nil {
 		t.txMu.Unlock()
 		return w, nil
