@@ -205,7 +205,7 @@ func (t *Transport) deferSend(q *txQueue, qos wire.NetQoS) bool {
 		return false
 	}
 	bit := uint32(1) << q.idx
-	t.deferred |= bit
+	t.deferred.Or(bit)
 	if qos.Express() || !t.cfg.Batching {
 		t.deferredSeal |= bit
 	}
@@ -215,13 +215,16 @@ func (t *Transport) deferSend(q *txQueue, qos wire.NetQoS) bool {
 // flushDeferred sends what the reader deferred while it handled a batch (see deferSend):
 // inline when one queue holds it and the transport is idle, else through the writer.
 func (t *Transport) flushDeferred() {
+	if t.deferred.Load() == 0 { // most batches: no lock
+		return
+	}
 	t.txMu.Lock()
-	d, sealBits := t.deferred, t.deferredSeal
-	if d == 0 {
+	d, sealBits := t.deferred.Swap(0), t.deferredSeal
+	t.deferredSeal = 0
+	if d == 0 { // another link's reader flushed them
 		t.txMu.Unlock()
 		return
 	}
-	t.deferred, t.deferredSeal = 0, 0
 	if d&(d-1) == 0 { // one queue
 		q := &t.queues[bits.TrailingZeros32(d)]
 		if w := t.takeInline(q); w.b != nil {

@@ -59,9 +59,11 @@ type Transport struct {
 	rxSince atomic.Bool  // a batch arrived since the last write to a link began
 	// rxG is getg() of the reader handling a batch, 0 when none is: its own sends wait for
 	// the batch's end (see deferSend). deferred has a bit for each queue holding such a
-	// send, deferredSeal one for each that must be sealed (express); both under txMu.
-	rxG                    atomic.Uintptr
-	deferred, deferredSeal uint32
+	// send (changed under txMu; the reader reads it without), deferredSeal one for each that
+	// must be sealed (express; under txMu).
+	rxG          atomic.Uintptr
+	deferred     atomic.Uint32
+	deferredSeal uint32
 
 	// Links and lifecycle.
 	mu     sync.Mutex
