@@ -96,19 +96,31 @@ type inlineWrite struct {
 	b     *txBatch
 	lk    *tlink
 	start int64 // t.now clock
+	// early: start is the arrival of the batch the reader just handled, not the time of the
+	// write (see takeInlineAt): the end of the write is not measured either.
+	early bool
 }
 
 // takeInline decides, with txMu held and q.cur holding the message just added, whether the
 // sender writes q.cur itself. If so it returns the batch and the link, with wmu held and
 // q.cur taken; the caller releases its locks, then calls writeInline.
-func (t *Transport) takeInline(q *txQueue) inlineWrite {
+func (t *Transport) takeInline(q *txQueue) inlineWrite { return t.takeInlineAt(q, 0) }
+
+// takeInlineAt is takeInline for the reader's deferred sends (see flushDeferred): rxAt is when
+// the batch it just handled arrived, which stands for now unless a write ended since (the
+// clock is then read). It spares the reader two clock readings (about 60 ns each here) on
+// every request it answers.
+func (t *Transport) takeInlineAt(q *txQueue, rxAt int64) inlineWrite {
 	if !t.waiting || q.rlen != 0 || q.cur == nil || t.state.Load() != stateUp || t.ctl.Load() || t.pending.Load() {
 		return inlineWrite{}
 	}
 	if lk := t.tx.Load(); lk == nil || lk.tw == nil {
 		return inlineWrite{}
 	}
-	now := t.now()
+	now, early := rxAt, true
+	if now == 0 || now <= t.txAt.Load() {
+		now, early = t.now(), false
+	}
 	if !t.idle(now) || !t.wmu.TryLock() {
 		return inlineWrite{}
 	}
@@ -119,7 +131,7 @@ func (t *Transport) takeInline(q *txQueue) inlineWrite {
 		return inlineWrite{}
 	}
 	q.cur = nil
-	return inlineWrite{b, lk, now}
+	return inlineWrite{b, lk, now, early}
 }
 
 // writeInline writes b on lk without blocking, with wmu held, and releases wmu. What lk does
@@ -130,8 +142,16 @@ func (t *Transport) writeInline(w inlineWrite) {
 	buf := b.bytes()
 	t.writing()
 	n, err := lk.tw.tryWriteBatch(buf)
-	at := t.now()
-	t.wrote(w.start, at)
+	at := w.start
+	if w.early {
+		// Forward only: a sender may have noted a later burst meanwhile (see idle).
+		if old := t.txAt.Load(); at > old {
+			t.txAt.CompareAndSwap(old, at)
+		}
+	} else {
+		at = t.now()
+		t.wrote(w.start, at)
+	}
 	if err == nil && n == len(buf) {
 		lk.lastTx = at
 		t.wmu.Unlock()
@@ -214,7 +234,7 @@ func (t *Transport) deferSend(q *txQueue, qos wire.NetQoS) bool {
 
 // flushDeferred sends what the reader deferred while it handled a batch (see deferSend):
 // inline when one queue holds it and the transport is idle, else through the writer.
-func (t *Transport) flushDeferred() {
+func (t *Transport) flushDeferred(rxAt int64) {
 	if t.deferred.Load() == 0 { // most batches: no lock
 		return
 	}
@@ -227,7 +247,7 @@ func (t *Transport) flushDeferred() {
 	}
 	if d&(d-1) == 0 { // one queue
 		q := &t.queues[bits.TrailingZeros32(d)]
-		if w := t.takeInline(q); w.b != nil {
+		if w := t.takeInlineAt(q, rxAt); w.b != nil {
 			t.txMu.Unlock()
 			t.writeInline(w)
 			return

@@ -346,3 +346,46 @@ func TestReaderSendsAtBatchEnd(t *testing.T) {
 		<-tr.Done()
 	})
 }
+
+// TestReaderFlushClock: the reader's deferred reply is written inline with the batch's
+// arrival standing for the time of the write, even when handling the batch took a while; the
+// estimate of how long inline writes take (txCost) is not stretched by that while, and the
+// time of the last write (txAt) does not go back.
+func TestReaderFlushClock(t *testing.T) {
+	if getg() == 0 {
+		t.Skip("getg is not read on this platform: the reader's sends are not deferred")
+	}
+	synctest.Test(t, func(t *testing.T) {
+		oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
+		o, a := handshakePair(t, oc, ac, tcpMTU)
+		if o.err != nil || a.err != nil {
+			t.Fatalf("handshake: %v / %v", o.err, a.err)
+		}
+		link := &tryCounter{memLink: o.r.link.(*memLink)}
+		o.r.link = link
+		tr := newTransport(oc, discardLog(), o.r, gone{})
+		tr.start(handlerFunc(func(m *wire.NetworkMessage, rel wire.Reliability) {
+			tr.Send(push("reply", []byte{1}, wire.NetQoSDefault), wire.Reliable)
+			time.Sleep(5 * time.Millisecond) // a slow handler
+		}))
+		raw := rawPeer{t, a.r.link}
+		raw.sendRaw([]byte{0x04})
+		time.Sleep(time.Millisecond)
+		tr.txCost.Store(1000)
+		before := tr.txAt.Load()
+		arrival := tr.now() // nothing else runs in the bubble until the frame is read
+		raw.sendRaw(frame(t, wire.Reliable, a.r.ourSN, wire.NewTransportQoS(wire.PriorityData), push("k", []byte{0}, wire.NetQoSDefault)))
+		if got := batchMessages(t, raw.recvSkipKA()); fmt.Sprint(got) != "[[1]]" || link.tries.Load() != 1 {
+			t.Fatalf("got %v, %d inline writes; want the reply in one inline write", got, link.tries.Load())
+		}
+		synctest.Wait()
+		if c := tr.txCost.Load(); c != 1000 {
+			t.Fatalf("txCost %d after the reader's write, want it unchanged (1000)", c)
+		}
+		if at := tr.txAt.Load(); at != arrival || at < before {
+			t.Fatalf("txAt %d, want the batch's arrival %d (it was %d)", at, arrival, before)
+		}
+		tr.Abort()
+		<-tr.Done()
+	})
+}

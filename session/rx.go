@@ -73,7 +73,7 @@ func (t *Transport) reader(lk *tlink) {
 			t.kick()
 		}
 		err = t.handleBatch(lk, b)
-		t.flushDeferred()
+		t.flushDeferred(lk.rxAt)
 		if err != nil {
 			var ce *CloseError
 			if errors.As(err, &ce) && !ce.Remote {
