@@ -34,7 +34,6 @@ type directSink struct {
 	mu     sync.Mutex
 	fn     func(Sample)
 	names  interner // guarded by mu
-	s      Sample   // the sample being delivered; guarded by mu
 	closed atomic.Bool
 	st     *subCounters
 	sess   *apiCounters
@@ -48,14 +47,22 @@ type directSink struct {
 }
 
 // deliver calls the callback with the publication of rs.
+//
+// The Sample is built before the lock is taken: taking it drains the processor's store
+// buffer, so the callback's argument, a wide copy of the Sample, then reads it from the cache
+// instead of stalling on its many fresh narrow stores (a key not owned by the route, or a
+// schema, is interned under the lock, the interner being d's).
 func (d *directSink) deliver(rs routing.Sample) {
+	var s Sample
+	intern := viewSampleInto(&s, &rs, nil)
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	d.received++
 	if !d.closed.Load() {
-		viewSampleInto(&d.s, &rs, &d.names)
-		d.call()
-		d.s = Sample{} // drop the references to the message
+		if intern {
+			viewSampleInto(&s, &rs, &d.names)
+		}
+		d.call(&s)
 	}
 	if be := batchOf(&rs); be != nil {
 		if !d.listed {
@@ -81,8 +88,8 @@ func (d *directSink) flushLocked() {
 	}
 }
 
-// call runs the callback on d.s, recovering and counting a panic. Called with d.mu held.
-func (d *directSink) call() {
+// call runs the callback on s, recovering and counting a panic. Called with d.mu held.
+func (d *directSink) call(s *Sample) {
 	defer func() {
 		if v := recover(); v != nil {
 			d.st.panics.Add(1)
@@ -92,7 +99,7 @@ func (d *directSink) call() {
 			}
 		}
 	}()
-	d.fn(d.s)
+	d.fn(*s)
 	d.delivered++
 }
 
@@ -105,8 +112,10 @@ func viewSample(rs *routing.Sample, names *interner) Sample {
 	return s
 }
 
-// viewSampleInto is viewSample writing into s.
-func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) {
+// viewSampleInto is viewSample writing into s. With names nil it does not intern: it then
+// reports whether s needs it (its Key or its encoding's schema still alias the message), and
+// a second call with the interner finishes s.
+func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) (intern bool) {
 	p := rs.Push
 	*s = Sample{
 		Key:               rs.Key.String(),
@@ -116,7 +125,11 @@ func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) {
 		Reliability:       rs.Reliability,
 	}
 	if !rs.KeyOwned {
-		s.Key = names.getString(s.Key)
+		if names == nil {
+			intern = true
+		} else {
+			s.Key = names.getString(s.Key)
+		}
 	}
 	var ts *wire.Timestamp
 	var hasTS, hasAtt bool
@@ -126,7 +139,11 @@ func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) {
 		s.Kind, s.Payload = SampleKindPut, b.Payload
 		s.Encoding = Encoding{id: b.Encoding.ID}
 		if b.Encoding.HasSchema && len(b.Encoding.Schema) > 0 {
-			s.Encoding.schema = names.get(b.Encoding.Schema)
+			if names == nil {
+				intern = true
+			} else {
+				s.Encoding.schema = names.get(b.Encoding.Schema)
+			}
 		}
 		hasTS, ts, hasAtt, att = b.HasTimestamp, &b.Timestamp, b.HasAttachment, b.Attachment
 	} else {
@@ -143,4 +160,5 @@ func viewSampleInto(s *Sample, rs *routing.Sample, names *interner) {
 			s.Attachment = []byte{}
 		}
 	}
+	return intern
 }
