@@ -3,6 +3,7 @@ package session
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gozenoh/zenoh/wire"
@@ -45,8 +46,13 @@ type txQueue struct {
 	nalloc int
 	sn     [2]uint32 // next SN per reliability (index wire.Reliability)
 	free   chan *txBatch
-	idx    int // index in Transport.queues
-	slow   int // senders in enqueueSlow (holding sendMu)
+	// spare holds a free batch outside free: taking it or giving it back costs one atomic
+	// operation where the channel takes a lock, twice per message of an idle transport
+	// (see putFree). waiters counts the senders waiting on free (takeBatch).
+	spare   atomic.Pointer[txBatch]
+	waiters atomic.Int32
+	idx     int // index in Transport.queues
+	slow    int // senders in enqueueSlow (holding sendMu)
 }
 
 // fragRetain is the largest fragmentation buffer kept between messages.
@@ -272,6 +278,12 @@ func (t *Transport) congested(block bool) error {
 
 // takeFree gives q an empty current batch if one is free or may be allocated, without waiting.
 func (t *Transport) takeFree(q *txQueue) bool {
+	if q.spare.Load() != nil {
+		if b := q.spare.Swap(nil); b != nil {
+			t.useBatch(q, b)
+			return true
+		}
+	}
 	select {
 	case b := <-q.free:
 		t.useBatch(q, b)
@@ -306,13 +318,17 @@ func (t *Transport) takeBatch(q *txQueue, deadline time.Time) bool {
 	}
 	t.wakeLocked()
 	t.wakeLingering()
+	q.waiters.Add(1) // before looking at spare: see putFree
 	t.txMu.Unlock()
-	var b *txBatch
-	select {
-	case b = <-q.free:
-	case <-q.timer.C:
-	case <-t.quit:
+	b := q.spare.Swap(nil)
+	if b == nil {
+		select {
+		case b = <-q.free:
+		case <-q.timer.C:
+		case <-t.quit:
+		}
 	}
+	q.waiters.Add(-1)
 	q.timer.Stop()
 	t.txMu.Lock()
 	if b == nil {
@@ -336,7 +352,7 @@ func (t *Transport) seal(q *txQueue) {
 	}
 	q.cur = nil
 	if b.empty() {
-		q.free <- b
+		q.putFree(b)
 		return
 	}
 	q.ready[(q.rhead+q.rlen)%len(q.ready)] = b
@@ -424,9 +440,24 @@ const (
 )
 
 // release gives a written batch back to its queue.
-func (t *Transport) release(b *txBatch) {
+func (t *Transport) release(b *txBatch) { t.queues[b.q].putFree(b) }
+
+// putFree gives back a free batch: as q's spare when it has none, else through the channel.
+// A sender that waits for a batch counts itself in waiters before it looks at spare, and
+// putFree looks at waiters after it filled spare (both sequentially consistent), so either
+// the sender finds the spare batch or putFree sees it waiting and moves the batch to the
+// channel.
+func (q *txQueue) putFree(b *txBatch) {
+	if q.spare.CompareAndSwap(nil, b) {
+		if q.waiters.Load() == 0 {
+			return
+		}
+		if b = q.spare.Swap(nil); b == nil {
+			return // a sender took it
+		}
+	}
 	select {
-	case t.queues[b.q].free <- b:
+	case q.free <- b:
 	default: // cannot happen: a queue never has more batches than its channel holds
 	}
 }

@@ -3,6 +3,7 @@ package session
 import (
 	"bytes"
 	"errors"
+	"runtime"
 	"strings"
 	"testing"
 	"testing/synctest"
@@ -413,4 +414,50 @@ func TestEndBatch(t *testing.T) {
 		tr.Abort()
 		<-tr.Done()
 	})
+}
+
+// TestPutFreeWaiter: a batch given back while a sender waits for one always reaches it,
+// whether the sender finds it as the spare or through the channel; a batch given back with
+// no one waiting stays the spare.
+func TestPutFreeWaiter(t *testing.T) {
+	q := &txQueue{free: make(chan *txBatch, 2)}
+	b1, b2 := &txBatch{}, &txBatch{}
+	q.putFree(b1)
+	if q.spare.Load() != b1 || len(q.free) != 0 {
+		t.Fatal("a batch given back with no waiter is not the spare")
+	}
+	q.putFree(b2)
+	if len(q.free) != 1 {
+		t.Fatal("a second batch did not go to the channel")
+	}
+	<-q.free
+	q.spare.Store(nil)
+
+	// A sender and a giver race, 20,000 times.
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for range 20000 {
+			q.putFree(b1)
+			for q.spare.Load() != nil || len(q.free) != 0 { // until the sender took it
+				runtime.Gosched()
+			}
+		}
+	}()
+	for i := range 20000 {
+		q.waiters.Add(1)
+		b := q.spare.Swap(nil)
+		if b == nil {
+			select {
+			case b = <-q.free:
+			case <-time.After(10 * time.Second):
+				t.Fatalf("round %d: the batch given back never reached the waiting sender", i)
+			}
+		}
+		q.waiters.Add(-1)
+		if b != b1 {
+			t.Fatalf("round %d: got %p", i, b)
+		}
+	}
+	<-done
 }
