@@ -283,6 +283,27 @@ type handlerFunc func(m *wire.NetworkMessage, rel wire.Reliability)
 func (f handlerFunc) HandleNetwork(m *wire.NetworkMessage, rel wire.Reliability) { f(m, rel) }
 func (f handlerFunc) TransportDown(error)                                        {}
 
+// readerTransport starts, in a synctest bubble, a transport whose peer handler is h, on a link
+// that counts inline writes; the raw peer has sent it a first batch (a keep-alive: the
+// writer's link set-up is done) and the transport is idle. It returns the raw peer, the pipe
+// of batches to it, and the SN of the peer's first frame.
+func readerTransport(t *testing.T, h func(tr *Transport, m *wire.NetworkMessage)) (*Transport, *tryCounter, rawPeer, *memDir, uint32) {
+	t.Helper()
+	oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
+	o, a := handshakePair(t, oc, ac, tcpMTU)
+	if o.err != nil || a.err != nil {
+		t.Fatalf("handshake: %v / %v", o.err, a.err)
+	}
+	link := &tryCounter{memLink: o.r.link.(*memLink)}
+	o.r.link = link
+	tr := newTransport(oc, discardLog(), o.r, gone{})
+	tr.start(handlerFunc(func(m *wire.NetworkMessage, _ wire.Reliability) { h(tr, m) }))
+	raw := rawPeer{t, a.r.link}
+	raw.sendRaw([]byte{0x04})
+	time.Sleep(time.Millisecond) // idle: sends may go inline
+	return tr, link, raw, a.r.link.(*memLink).in, a.r.ourSN
+}
+
 // TestReaderSendsAtBatchEnd: what the reader sends while it handles a batch (a reply from its
 // handler) waits for the end of that batch and goes out in one inline write with the batch's
 // other replies; a message that another goroutine sends meanwhile is written at once, with
@@ -292,29 +313,17 @@ func TestReaderSendsAtBatchEnd(t *testing.T) {
 		t.Skip("getg is not read on this platform: the reader's sends are not deferred")
 	}
 	synctest.Test(t, func(t *testing.T) {
-		oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
-		o, a := handshakePair(t, oc, ac, tcpMTU)
-		if o.err != nil || a.err != nil {
-			t.Fatalf("handshake: %v / %v", o.err, a.err)
-		}
-		link := &tryCounter{memLink: o.r.link.(*memLink)}
-		o.r.link = link
-		tr := newTransport(oc, discardLog(), o.r, gone{})
 		entered, release := make(chan struct{}), make(chan struct{})
-		tr.start(handlerFunc(func(m *wire.NetworkMessage, rel wire.Reliability) {
+		tr, link, raw, in, sn := readerTransport(t, func(tr *Transport, m *wire.NetworkMessage) {
 			p := m.Push.Body.Put.Payload
 			tr.Send(push("reply", []byte{p[0] + 100}, wire.NetQoSDefault), wire.Reliable)
 			if p[0] == 0 {
 				entered <- struct{}{}
 				<-release
 			}
-		}))
-		raw := rawPeer{t, a.r.link}
-		in := a.r.link.(*memLink).in
-		raw.sendRaw([]byte{0x04})    // a first batch (a keep-alive): the writer's link set-up is done
-		time.Sleep(time.Millisecond) // idle: sends may go inline
+		})
 		qos := wire.NewTransportQoS(wire.PriorityData)
-		raw.sendRaw(frame(t, wire.Reliable, a.r.ourSN, qos,
+		raw.sendRaw(frame(t, wire.Reliable, sn, qos,
 			push("k", []byte{0}, wire.NetQoSDefault), push("k", []byte{1}, wire.NetQoSDefault)))
 		<-entered
 		synctest.Wait()
@@ -331,7 +340,7 @@ func TestReaderSendsAtBatchEnd(t *testing.T) {
 		// reply the reader is holding.
 		entered, release = make(chan struct{}), make(chan struct{})
 		time.Sleep(time.Millisecond)
-		raw.sendRaw(frame(t, wire.Reliable, a.r.ourSN+1, qos, push("k", []byte{0}, wire.NetQoSDefault)))
+		raw.sendRaw(frame(t, wire.Reliable, sn+1, qos, push("k", []byte{0}, wire.NetQoSDefault)))
 		<-entered
 		tr.Send(push("other", []byte{7}, wire.NetQoSDefault), wire.Reliable)
 		if got := batchMessages(t, raw.recvSkipKA()); fmt.Sprint(got) != "[[100] [7]]" {
@@ -356,25 +365,14 @@ func TestReaderFlushClock(t *testing.T) {
 		t.Skip("getg is not read on this platform: the reader's sends are not deferred")
 	}
 	synctest.Test(t, func(t *testing.T) {
-		oc, ac := testConfig(t, "a1"), testConfig(t, "b2")
-		o, a := handshakePair(t, oc, ac, tcpMTU)
-		if o.err != nil || a.err != nil {
-			t.Fatalf("handshake: %v / %v", o.err, a.err)
-		}
-		link := &tryCounter{memLink: o.r.link.(*memLink)}
-		o.r.link = link
-		tr := newTransport(oc, discardLog(), o.r, gone{})
-		tr.start(handlerFunc(func(m *wire.NetworkMessage, rel wire.Reliability) {
+		tr, link, raw, _, sn := readerTransport(t, func(tr *Transport, m *wire.NetworkMessage) {
 			tr.Send(push("reply", []byte{1}, wire.NetQoSDefault), wire.Reliable)
 			time.Sleep(5 * time.Millisecond) // a slow handler
-		}))
-		raw := rawPeer{t, a.r.link}
-		raw.sendRaw([]byte{0x04})
-		time.Sleep(time.Millisecond)
+		})
 		tr.txCost.Store(1000)
 		before := tr.txAt.Load()
 		arrival := tr.now() // nothing else runs in the bubble until the frame is read
-		raw.sendRaw(frame(t, wire.Reliable, a.r.ourSN, wire.NewTransportQoS(wire.PriorityData), push("k", []byte{0}, wire.NetQoSDefault)))
+		raw.sendRaw(frame(t, wire.Reliable, sn, wire.NewTransportQoS(wire.PriorityData), push("k", []byte{0}, wire.NetQoSDefault)))
 		if got := batchMessages(t, raw.recvSkipKA()); fmt.Sprint(got) != "[[1]]" || link.tries.Load() != 1 {
 			t.Fatalf("got %v, %d inline writes; want the reply in one inline write", got, link.tries.Load())
 		}
