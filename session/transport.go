@@ -211,7 +211,15 @@ func (t *Transport) Info() PeerInfo { return t.info }
 func (t *Transport) ZID() wire.ZenohID { return t.info.ZID }
 
 // Stats returns a snapshot of the transport's counters.
-func (t *Transport) Stats() Stats { return t.stats.snapshot() }
+func (t *Transport) Stats() Stats {
+	s := t.stats.snapshot()
+	t.txMu.Lock()
+	for i := range t.queues {
+		s.TxMessages += t.queues[i].msgs
+	}
+	t.txMu.Unlock()
+	return s
+}
 
 // LinkInfo describes one link of a transport.
 type LinkInfo struct {

@@ -51,8 +51,9 @@ type txQueue struct {
 	// (see putFree). waiters counts the senders waiting on free (takeBatch).
 	spare   atomic.Pointer[txBatch]
 	waiters atomic.Int32
-	idx     int // index in Transport.queues
-	slow    int // senders in enqueueSlow (holding sendMu)
+	idx     int    // index in Transport.queues
+	slow    int    // senders in enqueueSlow (holding sendMu)
+	msgs    uint64 // messages queued whole (Stats.TxMessages, with the fragmented ones)
 }
 
 // fragRetain is the largest fragmentation buffer kept between messages.
@@ -250,7 +251,7 @@ func (t *Transport) enqueueLocked(q *txQueue, x *txMsg, rel wire.Reliability, tq
 // batch for an inline write, or seals it (express, or no batching) and wakes the writer.
 // Called with txMu held; releases it.
 func (t *Transport) queued(q *txQueue, qos wire.NetQoS) (inlineWrite, error) {
-	t.stats.txMessages.Add(1)
+	q.msgs++ // a plain addition, under the lock the sender holds anyway
 	if t.deferSend(q, qos) {
 		t.txMu.Unlock()
 		return inlineWrite{}, nil
