@@ -74,9 +74,13 @@ func (e *ReplyError) Error() string {
 
 // closedErr translates the closed errors of the lower layers into ErrClosed.
 func closedErr(err error) error {
-	if err == nil {
+	if err == nil { // inlined: the common case costs no call
 		return nil
 	}
+	return closedErrSlow(err)
+}
+
+func closedErrSlow(err error) error {
 	if errors.Is(err, routing.ErrClosed) || errors.Is(err, session.ErrClosed) || errors.Is(err, routing.ErrUndeclared) {
 		return ErrClosed
 	}

@@ -61,8 +61,8 @@ func (r *Router) PublishPut(pr *PublisherRoute, payload []byte, rel wire.Reliabi
 	if gr.heads == nil {
 		return false, nil
 	}
-	r.st.pushesRouted.Add(1)
 	qos := pr.tmpl.QoS
+	var sent uint64
 	for i := range gr.rt.dests {
 		d := gr.rt.dests[i].face
 		if d.closed.Load() {
@@ -71,7 +71,15 @@ func (r *Router) PublishPut(pr *PublisherRoute, payload []byte, rel wire.Reliabi
 		if err := d.puts.SendPut(gr.heads[i], payload, qos, rel); err != nil {
 			r.st.sendErrors.Add(1)
 		} else {
-			r.st.pushesSent.Add(1)
+			sent++
+		}
+	}
+	if sent == 1 {
+		r.st.putsSentOnce.Add(1) // routed and sent: see counters
+	} else {
+		r.st.pushesRouted.Add(1)
+		if sent > 0 {
+			r.st.pushesSent.Add(sent)
 		}
 	}
 	return true, nil

@@ -1,6 +1,7 @@
 package routing
 
 import (
+	"errors"
 	"slices"
 	"testing"
 
@@ -85,6 +86,53 @@ func TestPublishPutSameAsPublishMessage(t *testing.T) {
 	}
 	if a.puts != 3 || b.puts != 3 {
 		t.Fatalf("SendPut calls: %d %d", a.puts, b.puts)
+	}
+}
+
+// errSend is the error of a failing sender.
+var errSend = errors.New("send failed")
+
+// TestPublishPutCounts: PublishPut counts each publication routed once and each destination
+// it reached as sent (one destination, several, or a failed send), as the general path does.
+func TestPublishPutCounts(t *testing.T) {
+	r := New(Config{})
+	_, a := putPeer(t, r, 1, "9e 21 08 62 01 00 0a <cluster/**>")
+	one, err := r.NewPutRoute(ke(t, "cluster/a"), putTemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if sent, err := r.PublishPut(one, []byte("p"), wire.Reliable); !sent || err != nil {
+			t.Fatalf("PublishPut: %v %v", sent, err)
+		}
+	}
+	if st := r.Stats(); st.PushesRouted != 3 || st.PushesSent != 3 || st.SendErrors != 0 {
+		t.Fatalf("one destination, 3 puts: %+v", st)
+	}
+	_, b := putPeer(t, r, 2, "9e 21 08 62 01 00 0a <cluster/**>")
+	two, err := r.NewPutRoute(ke(t, "cluster/b"), putTemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sent, _ := r.PublishPut(two, []byte("p"), wire.Reliable); !sent {
+		t.Fatal("not sent to two destinations")
+	}
+	if st := r.Stats(); st.PushesRouted != 4 || st.PushesSent != 5 {
+		t.Fatalf("two destinations: %+v", st)
+	}
+	b.err = errSend
+	if sent, _ := r.PublishPut(two, []byte("p"), wire.Reliable); !sent {
+		t.Fatal("not sent with one failing destination")
+	}
+	if st := r.Stats(); st.PushesRouted != 5 || st.PushesSent != 6 || st.SendErrors != 1 {
+		t.Fatalf("one of two destinations failing: %+v", st)
+	}
+	a.err = errSend
+	if sent, _ := r.PublishPut(two, []byte("p"), wire.Reliable); !sent {
+		t.Fatal("not sent with both destinations failing")
+	}
+	if st := r.Stats(); st.PushesRouted != 6 || st.PushesSent != 6 || st.SendErrors != 3 {
+		t.Fatalf("both destinations failing: %+v", st)
 	}
 }
 
