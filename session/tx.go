@@ -252,13 +252,17 @@ func (t *Transport) enqueueLocked(q *txQueue, x *txMsg, rel wire.Reliability, tq
 // Called with txMu held; releases it.
 func (t *Transport) queued(q *txQueue, qos wire.NetQoS) (inlineWrite, error) {
 	q.msgs++ // a plain addition, under the lock the sender holds anyway
-	if t.deferSend(q, qos) {
-		t.txMu.Unlock()
-		return inlineWrite{}, nil
-	}
-	if w := t.takeInline(q); w.b != nil {
-		t.txMu.Unlock()
-		return w, nil
+	// Both ways around the writer need it idle: a sender of a stream (the writer busy) skips
+	// their calls.
+	if t.waiting {
+		if t.deferSend(q, qos) {
+			t.txMu.Unlock()
+			return inlineWrite{}, nil
+		}
+		if w := t.takeInline(q); w.b != nil {
+			t.txMu.Unlock()
+			return w, nil
+		}
 	}
 	if qos.Express() || !t.cfg.Batching {
 		t.seal(q)
