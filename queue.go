@@ -370,17 +370,17 @@ func (q *sampleQueue) run(fn func(Sample)) {
 			}
 		}
 		q.mu.Unlock()
-		// Each sample's view is filled one callback ahead of its own: the callback's argument
-		// is a wide copy of the view, which stalls when the view's narrow stores are that recent.
 		delivered := uint64(0)
 		batch[0].fill(&smp[0], &names)
+		for i := 0; ; {
+			at, d := q.deliver(fn, batch[:k], i, &names, &smp)
+			delivered += d
+			if at >= k {
+				break
+			}
+			i = at + 1 // past the sample whose callback panicked
+		}
 		for i := range k {
-			if i+1 < k {
-				batch[i+1].fill(&smp[(i+1)&1], &names)
-			}
-			if !q.stopped.Load() && q.call(fn, &smp[i&1]) {
-				delivered++
-			}
 			batch[i].trim(q.retain)
 		}
 		smp = [2]Sample{}  // holds no buffer between rounds
@@ -391,9 +391,15 @@ func (q *sampleQueue) run(fn func(Sample)) {
 	}
 }
 
-// call runs the callback, recovering and counting a panic. It reports whether the callback
-// returned normally (the caller counts deliveries).
-func (q *sampleQueue) call(fn func(Sample), s *Sample) (ok bool) {
+// deliver calls fn for the samples of batch from index from on, in order, and returns the
+// index it stopped at (len(batch), or that of a sample whose callback panicked: the panic is
+// recovered and counted, and the caller goes on after it) and how many calls returned.
+// One recovery covers the whole round rather than each call.
+//
+// Each sample's view is filled one callback ahead of its own (smp[from&1] is filled on
+// entry): the callback's argument is a wide copy of the view, which stalls when the view's
+// narrow stores are that recent.
+func (q *sampleQueue) deliver(fn func(Sample), batch []*slot, from int, names *interner, smp *[2]Sample) (at int, delivered uint64) {
 	defer func() {
 		if v := recover(); v != nil {
 			q.st.panics.Add(1)
@@ -403,6 +409,14 @@ func (q *sampleQueue) call(fn func(Sample), s *Sample) (ok bool) {
 			}
 		}
 	}()
-	fn(*s)
-	return true
+	for at = from; at < len(batch); at++ {
+		if at+1 < len(batch) {
+			batch[at+1].fill(&smp[(at+1)&1], names)
+		}
+		if !q.stopped.Load() {
+			fn(smp[at&1])
+			delivered++
+		}
+	}
+	return at, delivered
 }

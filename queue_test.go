@@ -228,6 +228,46 @@ func TestQueueRecoversPanics(t *testing.T) {
 	}
 }
 
+// TestQueuePanicsWithinRound: callbacks that panic in the middle of one round of the
+// consumer (two in a row, and the last one) are each counted, and every other sample of the
+// round is still delivered, in order.
+func TestQueuePanicsWithinRound(t *testing.T) {
+	var mu sync.Mutex
+	var got []string
+	release := make(chan struct{})
+	q, st, sess := testQueue(t, subConfig{}, func(s Sample) {
+		p := string(s.Payload)
+		if p == "first" {
+			<-release
+		}
+		mu.Lock()
+		got = append(got, p)
+		mu.Unlock()
+		if p[0] == 'x' {
+			panic(p)
+		}
+	})
+	q.pushSample("k", putPush("first"), wire.Reliable)
+	waitFor(t, "the first callback running", func() bool {
+		q.mu.Lock()
+		defer q.mu.Unlock()
+		return q.n == 0 && !q.sleeping
+	})
+	for _, p := range []string{"a", "x1", "x2", "b", "x3", "c", "x4"} {
+		q.pushSample("k", putPush(p), wire.Reliable)
+	}
+	close(release)
+	waitFor(t, "every sample", func() bool { return st.delivered.Load()+st.panics.Load() == 8 })
+	mu.Lock()
+	defer mu.Unlock()
+	if fmt.Sprint(got) != "[first a x1 x2 b x3 c x4]" {
+		t.Fatalf("called with %v", got)
+	}
+	if st.panics.Load() != 4 || sess.callbackPanics.Load() != 4 || st.delivered.Load() != 4 {
+		t.Fatalf("panics %d/%d, delivered %d; want 4/4 and 4", st.panics.Load(), sess.callbackPanics.Load(), st.delivered.Load())
+	}
+}
+
 func TestQueueCloseFromCallback(t *testing.T) {
 	var q *sampleQueue
 	done := make(chan struct{})
