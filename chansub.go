@@ -42,7 +42,7 @@ func (s *Session) DeclareSubscriberChan(key string, n int, policy OverflowPolicy
 		return nil, err
 	}
 	ke, _ := parseKey(key)
-	rs, err := s.rt.DeclareSubscriber(ke, c.onSample)
+	rs, err := s.rt.DeclareSubscriberUnguarded(ke, c.onSample)
 	if err != nil {
 		c.Close()
 		return nil, closedErr(err)

@@ -77,7 +77,7 @@ func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...Subscri
 		q := sub.q
 		deliver = q.pushRouted
 	}
-	rs, err := s.rt.DeclareSubscriber(ke, deliver)
+	rs, err := s.rt.DeclareSubscriberUnguarded(ke, deliver)
 	if err != nil {
 		sub.Close()
 		return nil, closedErr(err)

@@ -17,6 +17,7 @@ type Subscriber struct {
 	fn         func(Sample)
 	e          *subEntry
 	undeclared atomic.Bool
+	unguarded  bool // fn recovers its own panics: see DeclareSubscriberUnguarded
 }
 
 // Key returns the subscriber's key expression.
@@ -35,10 +36,22 @@ func (s *Subscriber) ID() uint32 { return s.id }
 // declaration per key, whatever the number of local subscribers on it) and to the clients
 // whose interests match.
 func (r *Router) DeclareSubscriber(key keyexpr.KeyExpr, fn func(Sample)) (*Subscriber, error) {
+	return r.declareSubscriber(key, fn, false)
+}
+
+// DeclareSubscriberUnguarded is DeclareSubscriber for an fn that never panics (it runs no
+// code that could, or recovers the panics of what it calls): the router then calls it with no
+// recovery of its own, which costs about 15 ns on every delivery on the development VM. The
+// root package's subscribers are declared so: their callbacks run under their own recovery.
+func (r *Router) DeclareSubscriberUnguarded(key keyexpr.KeyExpr, fn func(Sample)) (*Subscriber, error) {
+	return r.declareSubscriber(key, fn, true)
+}
+
+func (r *Router) declareSubscriber(key keyexpr.KeyExpr, fn func(Sample), unguarded bool) (*Subscriber, error) {
 	if key.IsZero() {
 		return nil, ErrZeroKey
 	}
-	s := &Subscriber{r: r, key: key, fn: fn, id: r.eid.Add(1)}
+	s := &Subscriber{r: r, key: key, fn: fn, id: r.eid.Add(1), unguarded: unguarded}
 	r.mu.Lock()
 	if r.closed {
 		r.unlock()

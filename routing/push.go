@@ -165,7 +165,12 @@ func (r *Router) sendRoute(src *Face, rt *route, m *wire.NetworkMessage, rel wir
 	if len(rt.locals) > 0 {
 		s := Sample{Key: rt.key, Push: &m.Push, Reliability: rel, Source: src, KeyOwned: rt.owned}
 		for _, sub := range rt.locals {
-			if r.deliver(sub, s) {
+			if sub.unguarded {
+				if !sub.undeclared.Load() {
+					sub.fn(s)
+					c.delivered++
+				}
+			} else if r.deliver(sub, s) {
 				c.delivered++
 			}
 		}

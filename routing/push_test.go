@@ -149,6 +149,35 @@ func TestCallbackPanicRecovered(t *testing.T) {
 	}
 }
 
+// TestUnguardedSubscriber: an unguarded subscriber gets what a guarded one gets, publications
+// from a peer and local ones, counted as delivered, and nothing once undeclared.
+func TestUnguardedSubscriber(t *testing.T) {
+	r := New(Config{})
+	guarded, unguarded := &subRecorder{}, &subRecorder{}
+	_, _ = r.DeclareSubscriber(ke(t, "k/*"), guarded.fn)
+	u, err := r.DeclareSubscriberUnguarded(ke(t, "k/*"), unguarded.fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := finalPeer(t, r, 1)
+	if err := r.Handle(a, msg(t, "7d 00 03 <k/a> 01 01 78"), wire.Reliable); err != nil {
+		t.Fatal(err)
+	}
+	_ = r.Publish(ke(t, "k/b"), putPush("y"), wire.Reliable)
+	a.EndBatch()
+	eqStrings(t, "guarded", guarded.take(), []string{"k/a=x", "k/b=y"})
+	eqStrings(t, "unguarded", unguarded.take(), []string{"k/a=x", "k/b=y"})
+	if st := r.Stats(); st.PushesDelivered != 4 {
+		t.Fatalf("PushesDelivered = %d, want 4", st.PushesDelivered)
+	}
+	if err := u.Undeclare(); err != nil {
+		t.Fatal(err)
+	}
+	_ = r.Publish(ke(t, "k/c"), putPush("z"), wire.Reliable)
+	eqStrings(t, "unguarded after Undeclare", unguarded.take(), nil)
+	eqStrings(t, "guarded after the other's Undeclare", guarded.take(), []string{"k/c=z"})
+}
+
 func TestPublishRouteFollowsDeclarations(t *testing.T) {
 	r := New(Config{})
 	pr := r.NewPublisherRoute(ke(t, "cluster/mailbox/42"))
