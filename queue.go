@@ -191,12 +191,6 @@ func (q *sampleQueue) pushSample(key string, p *wire.Push, rel wire.Reliability)
 	q.push(key, false, p, rel, nil)
 }
 
-// pushRouted queues a publication delivered by routing; one that came with a transport's
-// batch may defer the consumer's wake-up to the batch's end (see commit).
-func (q *sampleQueue) pushRouted(rs routing.Sample) {
-	q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability, batchOf(&rs))
-}
-
 // batchOf returns the batchEnd of the transport batch rs came with, or nil (a local
 // publication).
 func batchOf(rs *routing.Sample) *batchEnd {

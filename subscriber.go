@@ -75,7 +75,11 @@ func (s *Session) DeclareSubscriber(key string, fn func(Sample), opts ...Subscri
 		deliver = d.deliver
 	} else {
 		q := sub.q
-		deliver = q.pushRouted
+		// A sample that came with a transport's batch may defer the consumer's wake-up to the
+		// batch's end (see commit).
+		deliver = func(rs routing.Sample) {
+			q.push(rs.Key.String(), rs.KeyOwned, rs.Push, rs.Reliability, batchOf(&rs))
+		}
 	}
 	rs, err := s.rt.DeclareSubscriberUnguarded(ke, deliver)
 	if err != nil {
