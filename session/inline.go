@@ -226,7 +226,7 @@ func (t *Transport) deferSend(q *txQueue, qos wire.NetQoS) bool {
 	}
 	bit := uint32(1) << q.idx
 	t.deferred.Or(bit)
-	if qos.Express() || !t.cfg.Batching {
+	if t.sealsAtOnce(qos) {
 		t.deferredSeal |= bit
 	}
 	return true

@@ -114,7 +114,7 @@ func (t *Transport) retiredByPeer(lk *tlink, err error) {
 // for the peer's lease) or its close linger is over, it sets the deadline again (see
 // armRead) and reports true: the reader goes on.
 func (t *Transport) extendLease(lk *tlink) bool {
-	d := t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
+	d := t.leaseEnd(lk)
 	if la := lk.lingerAt.Load(); la != 0 {
 		if at := time.Unix(0, la); at.Before(d) {
 			d = at
@@ -131,11 +131,16 @@ func (t *Transport) extendLease(lk *tlink) bool {
 // its close linger if that comes first. sendClose sets lingerAt, then the deadline: reading
 // lingerAt after setting ours, either we see it or its deadline comes after ours.
 func (t *Transport) armRead(lk *tlink) {
-	d := t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
+	d := t.leaseEnd(lk)
 	lk.SetReadDeadline(d)
 	if la := lk.lingerAt.Load(); la != 0 && la < d.UnixNano() {
 		lk.SetReadDeadline(time.Unix(0, la))
 	}
+}
+
+// leaseEnd is when lk expires unless something comes: the peer's lease after its last batch.
+func (t *Transport) leaseEnd(lk *tlink) time.Time {
+	return t.epoch.Add(time.Duration(lk.rxAt) + lk.peerLease)
 }
 
 // readError classifies the error that ended a link's reads.

@@ -264,13 +264,17 @@ func (t *Transport) queued(q *txQueue, qos wire.NetQoS) (inlineWrite, error) {
 			return w, nil
 		}
 	}
-	if qos.Express() || !t.cfg.Batching {
+	if t.sealsAtOnce(qos) {
 		t.seal(q)
 	}
 	t.wakeLocked()
 	t.txMu.Unlock()
 	return inlineWrite{}, nil
 }
+
+// sealsAtOnce reports whether a message with qos closes its batch at once, for the writer to
+// send it without waiting for more (express, or no batching).
+func (t *Transport) sealsAtOnce(qos wire.NetQoS) bool { return qos.Express() || !t.cfg.Batching }
 
 func (t *Transport) congested(block bool) error {
 	if block {
